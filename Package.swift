@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+// Tepat: targeting poverty programs at the right villages and households.
+//
+// Data flows left to right and no module reaches back:
+//   TepatData (read, validate) → TepatScoring → TepatAllocation → TepatReporting
+// with LinearAlgebra (a thin, checked layer over system BLAS/LAPACK) underneath and
+// the `tepat` executable on top.
+import PackageDescription
+
+let package = Package(
+    name: "Tepat",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tepat", targets: ["tepat"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "TepatData", targets: ["TepatData"]),
+        .library(name: "TepatGenerator", targets: ["TepatGenerator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // System OpenBLAS (CBLAS + Fortran LAPACK) and LAPACKE.
+        .systemLibrary(
+            name: "CLAPACK",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapack-dev", "liblapacke-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CLAPACK"]),
+        .target(
+            name: "TepatData",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            resources: [.copy("Codebooks")]
+        ),
+        .target(name: "TepatGenerator", dependencies: ["TepatData"]),
+        .executableTarget(
+            name: "tepat",
+            dependencies: [
+                "TepatData", "TepatGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(name: "TepatDataTests", dependencies: ["TepatData"]),
+        .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
+        .testTarget(name: "TepatCLITests", dependencies: ["tepat"]),
+    ]
+)
