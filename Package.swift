@@ -34,16 +34,17 @@ let package = Package(
             resources: [.copy("Codebooks")]
         ),
         .target(name: "TepatGenerator", dependencies: ["TepatData"]),
-        .executableTarget(
-            name: "tepat",
+        .target(
+            name: "TepatCLI",
             dependencies: [
-                "TepatData", "TepatGenerator",
+                "TepatData", "TepatGenerator", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "tepat", dependencies: ["TepatCLI"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
-        .testTarget(name: "TepatCLITests", dependencies: ["tepat"]),
+        .testTarget(name: "TepatCLITests", dependencies: ["TepatCLI", "TepatData"]),
     ]
 )

@@ -1,0 +1,155 @@
+import Foundation
+
+/// Writes CSV through a large byte buffer, with number formatting that is exact
+/// and locale-free so the same values always give the same bytes.
+///
+/// Files are written to `NAME.partial` and renamed on `close()`, so a failed or
+/// interrupted write never leaves a file that looks complete.
+public final class CSVWriter {
+    public let path: String
+    private let temporaryPath: String
+    private var handle: UnsafeMutablePointer<FILE>?
+    private var buffer: [UInt8] = []
+    private var fieldsInRow = 0
+    private let delimiter: UInt8
+    private let decimalMark: UInt8
+    static let flushBytes = 1 << 20
+
+    /// `path` "-" writes to standard output (no rename).
+    public init(path: String, header: [String], delimiter: UInt8 = UInt8(ascii: ","), decimalMark: UInt8 = UInt8(ascii: ".")) throws {
+        self.path = path
+        self.delimiter = delimiter
+        self.decimalMark = decimalMark
+        if path == "-" {
+            temporaryPath = "-"
+            handle = fdopen(dup(1), "w")
+        } else {
+            temporaryPath = path + ".partial"
+            handle = fopen(temporaryPath, "w")
+        }
+        guard handle != nil else {
+            throw DataErrors(DataProblem(file: path, message: "cannot write: \(String(cString: strerror(errno)))"))
+        }
+        buffer.reserveCapacity(CSVWriter.flushBytes + 4096)
+        for name in header { text(name) }
+        buffer.append(10)
+        fieldsInRow = 0
+    }
+
+    deinit {
+        if let handle { fclose(handle) }
+        if temporaryPath != "-" && handle != nil { unlink(temporaryPath) }
+    }
+
+    @inline(__always) private func separate() {
+        if fieldsInRow > 0 { buffer.append(delimiter) }
+        fieldsInRow += 1
+    }
+
+    /// Text, quoted only when it holds the delimiter, a quote or a line break.
+    public func text(_ value: String) {
+        separate()
+        let utf8 = value.utf8
+        let needsQuotes = utf8.contains { $0 == delimiter || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        if !needsQuotes {
+            buffer.append(contentsOf: utf8)
+            return
+        }
+        buffer.append(UInt8(ascii: "\""))
+        for b in utf8 {
+            if b == UInt8(ascii: "\"") { buffer.append(b) }
+            buffer.append(b)
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    public func empty() { separate() }
+
+    public func integer<T: BinaryInteger>(_ value: T) {
+        separate()
+        appendInteger(Int64(value))
+    }
+
+    @inline(__always) private func appendInteger(_ value: Int64) {
+        if value < 0 { buffer.append(UInt8(ascii: "-")) }
+        var v = value.magnitude
+        if v == 0 { buffer.append(48); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 { d[n] = UInt8(v % 10) + 48; v /= 10; n += 1 }
+            for k in stride(from: n - 1, through: 0, by: -1) { buffer.append(d[k]) }
+        }
+    }
+
+    /// A number rounded to `decimals` places, written without exponent and with
+    /// trailing zeros removed (`0.125`, `12`, `-3.5`). Non-finite values are a
+    /// programming error here: they must be caught before output.
+    public func number(_ value: Double, decimals: Int = 6) {
+        separate()
+        precondition(value.isFinite, "non-finite value reached CSV output")
+        appendFixed(value, decimals: decimals, trimZeros: true)
+    }
+
+    /// Exactly `decimals` places (coordinates: `-6.967179`).
+    public func fixed(_ value: Double, decimals: Int) {
+        separate()
+        precondition(value.isFinite, "non-finite value reached CSV output")
+        appendFixed(value, decimals: decimals, trimZeros: false)
+    }
+
+    private func appendFixed(_ value: Double, decimals: Int, trimZeros: Bool) {
+        let scale = FieldParsing.powersOfTen[decimals]
+        let scaled = (abs(value) * scale).rounded()
+        guard scaled < 9e15 else {
+            // Too large for exact integer scaling: fall back to Swift's shortest form.
+            buffer.append(contentsOf: String(value).utf8)
+            return
+        }
+        let units = Int64(scaled)
+        if value < 0 && units != 0 { buffer.append(UInt8(ascii: "-")) }
+        let whole = units / Int64(scale)
+        var fraction = units % Int64(scale)
+        appendInteger(whole)
+        var places = decimals
+        if trimZeros { while places > 0 && fraction % 10 == 0 { fraction /= 10; places -= 1 } }
+        if places > 0 {
+            buffer.append(decimalMark)
+            var digits = [UInt8](repeating: 48, count: places)
+            for k in stride(from: places - 1, through: 0, by: -1) { digits[k] = UInt8(fraction % 10) + 48; fraction /= 10 }
+            buffer.append(contentsOf: digits)
+        }
+    }
+
+    public func endRow() throws {
+        buffer.append(10)
+        fieldsInRow = 0
+        if buffer.count >= CSVWriter.flushBytes { try flush() }
+    }
+
+    private func flush() throws {
+        guard let handle else { return }
+        if !buffer.isEmpty {
+            let written = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, handle) }
+            if written != buffer.count {
+                throw DataErrors(DataProblem(file: path, message: "write failed: \(String(cString: strerror(errno)))"))
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Flushes and moves the finished file into place.
+    public func close() throws {
+        try flush()
+        guard let h = handle else { return }
+        handle = nil
+        if fclose(h) != 0 {
+            throw DataErrors(DataProblem(file: path, message: "write failed: \(String(cString: strerror(errno)))"))
+        }
+        if temporaryPath != "-" && rename(temporaryPath, path) != 0 {
+            throw DataErrors(DataProblem(file: path, message: "cannot move into place: \(String(cString: strerror(errno)))"))
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+
+/// What to do with rows that fail validation (DATA.md): stop with nothing written,
+/// or leave them out and list them in `rejected.csv`.
+public enum OnError: String, Sendable, CaseIterable {
+    case fail, skip
+}
+
+/// The files of a DATA_DIR, validated and loaded into tables.
+public struct DataSet: Sendable {
+    public var households: Table
+    public var survey: Table?
+    public var villages: Table?
+    public var opds: Table?
+    public var funders: Table?
+    public var programs: Table?
+    public var truth: Table?
+    /// Every problem found (rows named here were left out).
+    public var problems: ProblemLog
+    /// Per file: path, rows kept, rows rejected.
+    public var files: [LoadedFile]
+}
+
+public struct LoadedFile: Sendable, Equatable {
+    public var name: String
+    public var path: String
+    public var rows: Int
+    public var rejected: Int
+}
+
+public enum DataDirectory {
+    /// Loads every file of DATA.md present in `directory`. Only households.csv is
+    /// required. Problems in all files are collected before deciding, so
+    /// `validate` reports everything in one pass. With `.fail`, any problem throws;
+    /// with `.skip`, bad rows are dropped and listed in `problems`.
+    public static func load(
+        _ directory: String, codebook: Codebook? = nil, onError: OnError = .fail,
+        problemLimit: Int = 10_000
+    ) throws -> DataSet {
+        var log = ProblemLog(limit: problemLimit)
+        var files: [LoadedFile] = []
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataErrors(DataProblem(file: directory, message: "not a directory; expected a DATA_DIR holding households.csv"))
+        }
+
+        func read(_ schema: FileSchema, required: Bool = false, codebook: Codebook? = nil) -> Table? {
+            let path = (directory as NSString).appendingPathComponent(schema.fileName)
+            guard fm.fileExists(atPath: path) else {
+                if required {
+                    log.record(DataProblem(file: schema.fileName, message: "required file is missing from \(directory)"))
+                }
+                return nil
+            }
+            do {
+                let reader = try TableReader(path: path, schema: schema, codebook: codebook, displayName: schema.fileName, problemLimit: problemLimit)
+                let table = try reader.readAll()
+                log.record(contentsOf: reader.problems)
+                files.append(LoadedFile(name: schema.fileName, path: path, rows: table.rowCount, rejected: reader.rowsRejected))
+                return table
+            } catch {
+                log.record(contentsOf: error.log)
+                files.append(LoadedFile(name: schema.fileName, path: path, rows: 0, rejected: 0))
+                return nil
+            }
+        }
+
+        let villages = read(Schemas.villages)
+        var households = read(Schemas.households, required: true, codebook: codebook)
+        var survey = read(Schemas.survey, codebook: codebook)
+        var opds = read(Schemas.opds)
+        var funders = read(Schemas.funders)
+        let programs = read(Schemas.programs)
+        let truth = read(Schemas.truth)
+
+        if let villages {
+            let known = Set(villages.regionValues("kode_desa"))
+            let kecamatan = Set(villages.regionValues("kode_desa").map { $0 / 10_000 })
+            let scope = villageScope(villages)
+            for i in files.indices where files[i].name == "households.csv" || files[i].name == "survey.csv" {
+                let keepCount: Int
+                if files[i].name == "households.csv", let table = households {
+                    households = dropRows(table, log: &log) { row in
+                        let code = table.regionValues("kode_desa")[row]
+                        return known.contains(code) ? nil : unknownVillage(code, scope: scope)
+                    }
+                    keepCount = households?.rowCount ?? 0
+                } else if let table = survey {
+                    survey = dropRows(table, log: &log) { row in
+                        let code = table.regionValues("kode_desa")[row]
+                        return known.contains(code) ? nil : unknownVillage(code, scope: scope)
+                    }
+                    keepCount = survey?.rowCount ?? 0
+                } else { continue }
+                files[i].rejected += files[i].rows - keepCount
+                files[i].rows = keepCount
+            }
+            for (name, table) in [("opds.csv", opds), ("funders.csv", funders)] {
+                guard let table, table.has("kecamatan") else { continue }
+                let filtered = dropRows(table, log: &log) { row in
+                    let list = table.texts("kecamatan")[row]
+                    let unknown = list.split(separator: "|").compactMap { RegionCode($0.trimmingCharacters(in: .whitespaces)) }
+                        .filter { !kecamatan.contains($0.value) }
+                    return unknown.isEmpty ? nil : (column: "kecamatan", value: unknown.map(\.description).joined(separator: "|"),
+                        message: "kecamatan not among the villages of villages.csv\(scope.isEmpty ? "" : " (\(scope))")")
+                }
+                if name == "opds.csv" { opds = filtered } else { funders = filtered }
+                if let k = files.firstIndex(where: { $0.name == name }) {
+                    files[k].rejected += table.rowCount - (filtered?.rowCount ?? 0)
+                    files[k].rows = filtered?.rowCount ?? 0
+                }
+            }
+        }
+
+        if onError == .fail && !log.isEmpty { throw DataErrors(log) }
+        guard let households else { throw DataErrors(log) }
+        return DataSet(
+            households: households, survey: survey, villages: villages, opds: opds, funders: funders,
+            programs: programs, truth: truth, problems: log, files: files)
+    }
+
+    /// Checks a DATA_DIR and returns every problem (empty: valid).
+    public static func validate(_ directory: String, codebook: Codebook? = nil) -> (problems: ProblemLog, files: [LoadedFile]) {
+        do {
+            let data = try load(directory, codebook: codebook, onError: .skip)
+            return (data.problems, data.files)
+        } catch let errors as DataErrors {
+            return (errors.log, [])
+        } catch {
+            var log = ProblemLog()
+            log.record(DataProblem(file: directory, message: "\(error)"))
+            return (log, [])
+        }
+    }
+
+    /// "Kabupaten Lamandau (62.09)" when villages.csv covers one kabupaten/kota.
+    static func villageScope(_ villages: Table) -> String {
+        let kabupaten = Set(villages.regionValues("kode_desa").map { $0 / 1_000_000 })
+        guard kabupaten.count == 1, let k = kabupaten.first, villages.rowCount > 0 else { return "" }
+        let code = RegionCode(uncheckedValue: k, level: .kabupaten)
+        return "\(villages.texts("nama_kabkota")[0]) \(code)"
+    }
+
+    static func unknownVillage(_ code: Int64, scope: String) -> (column: String, value: String, message: String) {
+        let c = RegionCode(uncheckedValue: code, level: .village)
+        return ("kode_desa", c.description, "village not in villages.csv\(scope.isEmpty ? "" : "; villages.csv covers \(scope)")")
+    }
+
+    /// Removes rows for which `problem` returns a description, recording each.
+    static func dropRows(
+        _ table: Table, log: inout ProblemLog,
+        problem: (Int) -> (column: String, value: String, message: String)?
+    ) -> Table? {
+        var keep = [Bool](repeating: true, count: table.rowCount)
+        var any = false
+        for r in 0..<table.rowCount {
+            if let p = problem(r) {
+                keep[r] = false
+                any = true
+                log.record(DataProblem(file: table.schema.fileName, line: table.lines[r], column: p.column, value: p.value, message: p.message))
+            }
+        }
+        return any ? table.filtered(keep) : table
+    }
+}
+
+extension Table {
+    /// The rows where `keep` is true.
+    public func filtered(_ keep: [Bool]) -> Table {
+        var out = Table(schema: schema, present: present)
+        let rows = keep.indices.filter { keep[$0] }
+        out.integerColumns = integerColumns.map { c in rows.map { c[$0] } }
+        out.numberColumns = numberColumns.map { c in rows.map { c[$0] } }
+        out.textColumns = textColumns.map { c in
+            var t = TextColumn()
+            for r in rows { c.withBytes(at: r) { t.append($0) } }
+            return t
+        }
+        out.regionColumns = regionColumns.map { c in rows.map { c[$0] } }
+        out.lines = rows.map { lines[$0] }
+        out.rowCount = rows.count
+        return out
+    }
+}

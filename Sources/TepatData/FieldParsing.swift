@@ -1,0 +1,220 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parsers for one field's bytes. Each returns nil for text it does not accept;
+/// the caller turns that into a located message.
+enum FieldParsing {
+    /// Strips ASCII spaces and tabs at both ends (Excel exports often pad).
+    @inline(__always)
+    static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var lo = 0, hi = b.count
+        while lo < hi && (b[lo] == 0x20 || b[lo] == 0x09) { lo += 1 }
+        while hi > lo && (b[hi - 1] == 0x20 || b[hi - 1] == 0x09) { hi -= 1 }
+        if lo == 0 && hi == b.count { return b }
+        return UnsafeBufferPointer(rebasing: b[lo..<hi])
+    }
+
+    /// A whole number with an optional sign, at most 18 digits.
+    @inline(__always)
+    static func integer(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        var negative = false
+        if b.count > 0 && (b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+")) {
+            negative = b[0] == UInt8(ascii: "-")
+            i = 1
+        }
+        guard i < b.count, b.count - i <= 18 else { return nil }
+        var value = 0
+        while i < b.count {
+            let d = b[i] &- 48
+            if d > 9 { return nil }
+            value = value &* 10 &+ Int(d)
+            i += 1
+        }
+        return negative ? -value : value
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { acc, _ in acc * 10 } }
+
+    /// A decimal number with `.` as the decimal mark and an optional exponent.
+    /// Plain decimals of up to 15 significant digits take an exact fast path
+    /// (both operands exactly representable, one correctly rounded division);
+    /// everything else goes through `strtod`. NaN, infinities and values that
+    /// overflow (`1e309`) are rejected.
+    static func number(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard b.count > 0, b.count < 64 else { return nil }
+        var i = 0
+        var negative = false
+        if b[0] == UInt8(ascii: "-") || b[0] == UInt8(ascii: "+") { negative = b[0] == UInt8(ascii: "-"); i = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0, fractionDigits = 0
+        var sawPoint = false, simple = true
+        let digitsStart = i
+        while i < b.count {
+            let c = b[i]
+            if c >= 48 && c <= 57 {
+                mantissa = mantissa &* 10 &+ UInt64(c - 48)
+                digits += 1
+                if sawPoint { fractionDigits += 1 }
+            } else if c == UInt8(ascii: ".") && !sawPoint {
+                sawPoint = true
+            } else if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+                simple = false
+                break
+            } else {
+                return nil
+            }
+            i += 1
+        }
+        if digits == 0 { return nil }
+        if simple && digits <= 15 && fractionDigits <= 22 {
+            let v = Double(mantissa) / powersOfTen[fractionDigits]
+            return negative ? -v : v
+        }
+        // Exponent form or many digits: validate the exponent's shape, then strtod.
+        if !simple {
+            var j = i + 1
+            if j < b.count && (b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: "+")) { j += 1 }
+            guard j < b.count else { return nil }
+            while j < b.count { if b[j] < 48 || b[j] > 57 { return nil }; j += 1 }
+        }
+        _ = digitsStart
+        var text = [CChar](repeating: 0, count: b.count + 1)
+        for k in 0..<b.count { text[k] = CChar(bitPattern: b[k]) }
+        let v = strtod(text, nil)
+        return v.isFinite ? v : nil
+    }
+
+    /// ASCII case-insensitive equality, for category names typed by hand.
+    @inline(__always)
+    static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ token: [UInt8]) -> Bool {
+        guard b.count == token.count else { return false }
+        for k in 0..<b.count {
+            var c = b[k]
+            if c >= 65 && c <= 90 { c += 32 }
+            if c != token[k] { return false }
+        }
+        return true
+    }
+
+    /// Valid UTF-8 with no control characters and no byte-order mark inside.
+    static func isCleanText(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ascii = true
+        for c in b {
+            if c < 0x20 && c != 0x09 { return false }
+            if c >= 0x80 { ascii = false }
+        }
+        if ascii { return true }
+        var iterator = b.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let s):
+                if s.value == 0xFEFF || (0x7F...0x9F).contains(s.value) { return false }
+            case .emptyInput:
+                return true
+            case .error:
+                return false
+            }
+        }
+    }
+
+    /// 64-bit hash of an identifier, for duplicate detection in bounded memory.
+    @inline(__always)
+    static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in b { h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01b3 }
+        // SplitMix64 finaliser: spreads FNV's weak low bits.
+        h = (h ^ (h >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        h = (h ^ (h >> 27)) &* 0x94d0_49bb_1331_11eb
+        return h ^ (h >> 31)
+    }
+}
+
+/// Open-addressing set of 64-bit identifier hashes with the line each was first
+/// seen on: 16 bytes a key, so 40 million households fit in about 1 GiB.
+struct IdentifierIndex {
+    private var keys: [UInt64]
+    private var lines: [Int32]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(expected: Int = 1024) {
+        var size = 1024
+        while size < expected * 2 { size <<= 1 }
+        keys = Array(repeating: 0, count: size)
+        lines = Array(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    /// Inserts; returns the earlier line if the hash was already present.
+    mutating func insert(_ hash: UInt64, line: Int) -> Int? {
+        if count * 2 >= keys.count { grow() }
+        let key = hash == 0 ? 1 : hash  // 0 marks an empty slot
+        var i = Int(truncatingIfNeeded: key) & mask
+        while keys[i] != 0 {
+            if keys[i] == key { return Int(lines[i]) }
+            i = (i + 1) & mask
+        }
+        keys[i] = key
+        lines[i] = Int32(clamping: line)
+        count += 1
+        return nil
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldLines = lines
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        lines = Array(repeating: 0, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        count = 0
+        for (k, l) in zip(oldKeys, oldLines) where k != 0 { _ = insert(k, line: Int(l)) }
+    }
+}
+
+/// Category or yes/no tokens in one contiguous byte array, matched without
+/// touching any reference-counted storage in the per-field loop.
+struct TokenTable {
+    private var bytes: [UInt8] = []
+    private var starts: [Int] = []
+    private var lengths: [Int] = []
+    private(set) var values: [Int32] = []
+
+    init(_ tokens: [([UInt8], Int32)]) {
+        for (token, value) in tokens {
+            starts.append(bytes.count)
+            lengths.append(token.count)
+            bytes.append(contentsOf: token.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
+            values.append(value)
+        }
+    }
+
+    var names: [String] {
+        (0..<starts.count).map { String(decoding: bytes[starts[$0]..<(starts[$0] + lengths[$0])], as: UTF8.self) }
+    }
+
+    /// Index of the token equal to `field` (ASCII case-insensitive), or -1.
+    @inline(__always)
+    func match(_ field: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.withUnsafeBufferPointer { all in
+            lengths.withUnsafeBufferPointer { lengths in
+                starts.withUnsafeBufferPointer { starts in
+                    for k in 0..<lengths.count where lengths[k] == field.count {
+                        var equal = true
+                        let s = starts[k]
+                        for i in 0..<field.count {
+                            var c = field[i]
+                            if c >= 65 && c <= 90 { c += 32 }
+                            if c != all[s + i] { equal = false; break }
+                        }
+                        if equal { return k }
+                    }
+                    return -1
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,428 @@
+import Foundation
+/// Reads one CSV file of a DATA_DIR against its schema into a `Table`, chunk by
+/// chunk, checking every field and recording every problem with its location.
+/// A row with any problem is left out of the table (and its problems recorded);
+/// whether that is fatal (`--on-error fail`) is the caller's decision.
+public final class TableReader {
+    public let schema: FileSchema
+    public let codebook: Codebook?
+    public var displayName: String { csv.displayName }
+    /// Problems found so far (header problems throw instead).
+    public private(set) var problems: ProblemLog
+    /// Rows read and rows rejected so far.
+    public private(set) var rowsRead = 0
+    public private(set) var rowsRejected = 0
+    public var bytesRead: Int { csv.bytesRead }
+
+    private let csv: CSVReader
+    private let bindings: [Binding]
+    private let present: [Bool]
+    private let rules: [(parts: [Int], total: Int, message: String)]
+    private var identifiers: [Int: IdentifierIndex] = [:]
+    private var batch = CSVBatch()
+
+    /// How one schema column is read from the file.
+    struct Binding {
+        let specIndex: Int
+        let spec: ColumnSpec
+        /// 0-based positions in the file; empty when the column is absent.
+        let sources: [Int]
+        /// Header name as written in the file (for messages).
+        let sourceName: String
+        let decoder: Decoder
+    }
+
+    enum Decoder {
+        case integer(ClosedRange<Int>)
+        /// Tokens → value (category index, or 0/1).
+        case tokens(TokenTable)
+        case number(minimum: Double, exclusive: Bool, maximum: Double)
+        case text(identifier: Bool)
+        case village
+        case nik
+        case list(Set<String>)
+        case kecamatanList
+    }
+
+    public init(path: String, schema: FileSchema, codebook: Codebook? = nil, displayName: String? = nil, problemLimit: Int = 10_000) throws(DataErrors) {
+        self.schema = schema
+        self.codebook = codebook
+        self.problems = ProblemLog(limit: problemLimit)
+        csv = try CSVReader(path: path, displayName: displayName)
+        let file = csv.displayName
+
+        var headerProblems = ProblemLog()
+        var position: [String: Int] = [:]
+        for (j, raw) in csv.header.enumerated() {
+            let name = raw.lowercased()
+            if name.isEmpty { continue }
+            if let first = position[name] {
+                headerProblems.record(DataProblem(
+                    file: file, line: 1, columnNumber: j + 1, column: raw,
+                    message: "duplicate column name (also column \(first + 1))"))
+            } else {
+                position[name] = j
+            }
+        }
+        var bindings: [Binding] = []
+        var present: [Bool] = []
+        for (i, spec) in schema.columns.enumerated() {
+            let sourceNames = codebook?.sources[spec.name] ?? [spec.name]
+            let found = sourceNames.compactMap { position[$0.lowercased()] }
+            if found.count < sourceNames.count && (spec.required || !found.isEmpty) {
+                let missing = sourceNames.filter { position[$0.lowercased()] == nil }
+                let via = sourceNames == [spec.name] ? "" : " (read from \(missing.joined(separator: ", ")) by codebook \(codebook?.name ?? ""))"
+                headerProblems.record(DataProblem(
+                    file: file, line: 1, column: spec.name,
+                    message: "missing required column\(via); \(spec.kind.expectation)"))
+            }
+            let isPresent = found.count == sourceNames.count
+            present.append(isPresent)
+            let decoder = TableReader.decoder(for: spec, codebook: codebook)
+            bindings.append(Binding(
+                specIndex: i, spec: spec, sources: isPresent ? found : [],
+                sourceName: isPresent ? csv.header[found[0]] : spec.name, decoder: decoder))
+        }
+        if !headerProblems.isEmpty { throw DataErrors(headerProblems) }
+        self.bindings = bindings
+        self.present = present
+        self.rules = schema.rowRules.compactMap { rule in
+            guard let t = schema.index(of: rule.total), present[t] else { return nil }
+            let parts = rule.parts.compactMap { schema.index(of: $0) }.filter { present[$0] }
+            return parts.isEmpty ? nil : (parts, t, rule.message)
+        }
+        for b in bindings where b.decoder.isIdentifier && !b.sources.isEmpty {
+            identifiers[b.specIndex] = IdentifierIndex()
+        }
+    }
+
+    static func decoder(for spec: ColumnSpec, codebook: Codebook?) -> Decoder {
+        let codes = codebook?.codes[spec.name]
+        switch spec.kind {
+        case .integer(let range):
+            return .integer(range)
+        case .binary:
+            if let codes {
+                return .tokens(TokenTable(codes.map { (Array($0.key.utf8), Int32($0.value) ?? 0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }))
+            }
+            if let codebook, codebook.sources[spec.name] != nil {
+                return .tokens(TokenTable(codebook.yes.map { (Array($0.utf8), Int32(1)) } + codebook.no.map { (Array($0.utf8), Int32(0)) }))
+            }
+            return .tokens(TokenTable([(Array("0".utf8), Int32(0)), (Array("1".utf8), Int32(1))]))
+        case .category(let levels):
+            if let codes {
+                let table = codes.compactMap { code, level -> ([UInt8], Int32)? in
+                    guard let i = levels.firstIndex(of: level) else { return nil }
+                    return (Array(code.utf8), Int32(i))
+                }
+                return .tokens(TokenTable(table.sorted { $0.0.lexicographicallyPrecedes($1.0) }))
+            }
+            return .tokens(TokenTable(levels.enumerated().map { (Array($1.utf8), Int32($0)) }))
+        case let .number(minimum, exclusive, maximum):
+            return .number(minimum: minimum, exclusive: exclusive, maximum: maximum)
+        case .identifier: return .text(identifier: true)
+        case .text: return .text(identifier: false)
+        case .village: return .village
+        case .nik: return .nik
+        case .list(let allowed): return .list(Set(allowed))
+        case .kecamatanList: return .kecamatanList
+        }
+    }
+
+    /// Reads up to `maxRows` records into a new table of the good rows; nil at the end.
+    ///
+    /// Decoding runs a column at a time over the whole batch: one dispatch on the
+    /// column's decoder, then a tight loop over rows. Problems are then put back in
+    /// line order, and rows with any problem are dropped.
+    public func nextChunk(maxRows: Int = 65_536) throws(DataErrors) -> Table? {
+        var table = Table(schema: schema, present: present)
+        var bad: [Bool] = []
+        var found: [DataProblem] = []
+        var sawRecords = false
+        // Small CSV batches keep a batch's bytes and field offsets in cache while
+        // each column is decoded across it.
+        while table.rowCount < maxRows,
+              try csv.nextBatch(maxRows: min(TableReader.batchRows, maxRows - table.rowCount), into: &batch) {
+            sawRecords = true
+            decodeBatch(into: &table, bad: &bad, problems: &found)
+        }
+        guard sawRecords else { return nil }
+        rowsRead += table.rowCount
+        if !found.isEmpty {
+            found.sort { ($0.line, $0.columnNumber ?? 0) < ($1.line, $1.columnNumber ?? 0) }
+            for p in found { problems.record(p) }
+        }
+        let rejected = bad.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if rejected > 0 {
+            rowsRejected += rejected
+            table = table.filtered(bad.map { !$0 })
+        }
+        return table
+    }
+
+    static let batchRows = 2_048
+
+    /// Appends the current CSV batch to `table`, one value per row and column,
+    /// marking rows with problems in `bad`.
+    private func decodeBatch(into table: inout Table, bad: inout [Bool], problems found: inout [DataProblem]) {
+        let expectedFields = csv.header.count
+        let rows = batch.rowCount
+        var batchBad = [Bool](repeating: false, count: rows)
+        for e in batch.rowErrors {
+            batchBad[e.row] = true
+            found.append(DataProblem(file: displayName, line: batch.line(row: e.row), columnNumber: e.columnNumber,
+                                     column: e.columnNumber <= expectedFields ? csv.header[e.columnNumber - 1] : nil,
+                                     message: e.message))
+        }
+        for row in 0..<rows where !batchBad[row] {
+            let fields = batch.fieldCount(row: row)
+            if fields != expectedFields {
+                batchBad[row] = true
+                found.append(DataProblem(
+                    file: displayName, line: batch.line(row: row), columnNumber: min(fields, expectedFields) + 1,
+                    message: "this row has \(fields) fields but the header has \(expectedFields)\(fields > expectedFields ? "; is a value with a comma not quoted?" : "")"))
+            }
+        }
+        // Rows whose shape is wrong are not decoded at all; the others are.
+        let shapeBad = batchBad
+        let base = table.rowCount
+        for row in 0..<rows { table.lines.append(batch.line(row: row)) }
+        table.rowCount += rows
+        for binding in bindings {
+            decodeColumn(binding, shapeBad: shapeBad, bad: &batchBad, problems: &found, into: &table)
+        }
+        checkRules(&table, from: base, bad: &batchBad, problems: &found)
+        bad.append(contentsOf: batchBad)
+    }
+
+    /// Reads the rest of the file into one table.
+    public func readAll() throws(DataErrors) -> Table {
+        var all = Table(schema: schema, present: present)
+        // One chunk for the whole file: columns grow in place, nothing is copied.
+        while let chunk = try nextChunk(maxRows: .max) {
+            if all.rowCount == 0 { all = chunk } else { all.append(contentsOf: chunk) }
+        }
+        return all
+    }
+
+    /// A located problem for field `row` of `binding` (`sourceIndex`: which of its sources).
+    private func problem(_ b: Binding, row: Int, sourceIndex: Int = 0, value: UnsafeBufferPointer<UInt8>, _ message: String) -> DataProblem {
+        let j = b.sources[sourceIndex]
+        return DataProblem(
+            file: displayName, line: batch.line(row: row), columnNumber: j + 1, column: csv.header[j],
+            value: DisplayValue.make(value, personal: b.spec.isPersonal), message: message)
+    }
+
+    /// Decodes one column for every row of the batch, appending one value per row
+    /// (a placeholder where the row is bad) so the columns stay aligned.
+    private func decodeColumn(_ b: Binding, shapeBad: [Bool], bad: inout [Bool], problems found: inout [DataProblem], into table: inout Table) {
+        let slot = table.slot[b.specIndex]
+        let rows = shapeBad.count
+        let missingInteger = b.spec.defaultValue.map { Int32($0) } ?? Table.missingInteger
+        let missingNumber = b.spec.defaultValue ?? .nan
+        if b.sources.isEmpty {
+            switch b.spec.kind.storage {
+            case .integer: table.integerColumns[slot].append(contentsOf: repeatElement(missingInteger, count: rows))
+            case .number: table.numberColumns[slot].append(contentsOf: repeatElement(missingNumber, count: rows))
+            case .text: for _ in 0..<rows { table.textColumns[slot].append("") }
+            case .region: table.regionColumns[slot].append(contentsOf: repeatElement(0, count: rows))
+            case .none: break
+            }
+            return
+        }
+        let source = b.sources[0]
+        let required = b.spec.required
+        let expectation = b.spec.kind.expectation
+        @inline(__always) func field(_ row: Int) -> UnsafeBufferPointer<UInt8> {
+            FieldParsing.trimmed(batch.field(row: row, column: source))
+        }
+        /// Empty or shape-bad rows: placeholder, and a problem if the column is required.
+        @inline(__always) func handledAsMissing(_ row: Int, _ f: UnsafeBufferPointer<UInt8>) -> Bool {
+            if shapeBad[row] { return true }
+            if f.isEmpty && b.sources.count == 1 {
+                if required {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, "value missing; \(expectation)"))
+                }
+                return true
+            }
+            return false
+        }
+
+        switch b.decoder {
+        case .integer(let range):
+            var column = table.integerColumns[slot]
+            table.integerColumns[slot] = []  // keep the array uniquely referenced while appending
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                if handledAsMissing(row, f) { column.append(missingInteger); continue }
+                if b.sources.count == 1, let v = FieldParsing.integer(f), range.contains(v) {
+                    column.append(Int32(truncatingIfNeeded: v))
+                    continue
+                }
+                column.append(Int32(clamping: decodeIntegerSlowly(b, row: row, range: range, bad: &bad, problems: &found)))
+            }
+            table.integerColumns[slot] = column
+        case .tokens(let tokens):
+            var column = table.integerColumns[slot]
+            table.integerColumns[slot] = []  // keep the array uniquely referenced while appending
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                if handledAsMissing(row, f) { column.append(missingInteger); continue }
+                let k = tokens.match(f)
+                if k >= 0 {
+                    column.append(tokens.values[k])
+                    continue
+                }
+                column.append(0)
+                bad[row] = true
+                if let codebook, codebook.sources[b.spec.name] != nil || codebook.codes[b.spec.name] != nil {
+                    let known = tokens.names.joined(separator: ", ")
+                    found.append(problem(b, row: row, value: f, "code not in codebook \(codebook.name); known codes: \(known)"))
+                } else {
+                    found.append(problem(b, row: row, value: f, (b.spec.kind == .binary ? "" : "unknown category; ") + expectation))
+                }
+            }
+            table.integerColumns[slot] = column
+        case let .number(minimum, exclusive, maximum):
+            var column = table.numberColumns[slot]
+            table.numberColumns[slot] = []  // keep the array uniquely referenced while appending
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                if handledAsMissing(row, f) { column.append(missingNumber); continue }
+                if let v = FieldParsing.number(f) {
+                    column.append(v)
+                    if v < minimum || (exclusive && v == minimum) || v > maximum {
+                        bad[row] = true
+                        found.append(problem(b, row: row, value: f, expectation))
+                    }
+                    continue
+                }
+                column.append(0)
+                bad[row] = true
+                let message = f.contains(UInt8(ascii: ",")) ? "use . as the decimal mark and no thousands separator; \(expectation)"
+                    : FieldParsing.looksNonFinite(f) ? "not a finite number; \(expectation)" : expectation
+                found.append(problem(b, row: row, value: f, message))
+            }
+            table.numberColumns[slot] = column
+        case .text(let identifier):
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                table.textColumns[slot].append(f)
+                if handledAsMissing(row, f) { continue }
+                if !FieldParsing.isCleanText(f) {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, "not valid UTF-8 text (control character, NUL or byte-order mark; is the file Latin-1? save it as \"CSV UTF-8\")"))
+                } else if identifier, let earlier = identifiers[b.specIndex]!.insert(FieldParsing.hash(f), line: batch.line(row: row)) {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
+                }
+            }
+        case .village:
+            var column = table.regionColumns[slot]
+            table.regionColumns[slot] = []  // keep the array uniquely referenced while appending
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                if handledAsMissing(row, f) { column.append(0); continue }
+                if let code = RegionCode.parse(f), code.level == .village {
+                    column.append(code.value)
+                } else {
+                    column.append(0)
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, RegionCode.explainInvalid(f, wanted: .village)))
+                }
+            }
+            table.regionColumns[slot] = column
+        case .nik:
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                if handledAsMissing(row, f) { continue }
+                if !(f.count == 16 && f.allSatisfy({ $0 >= 48 && $0 <= 57 })) {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, expectation))
+                }
+            }
+        case .list(let allowed):
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                table.textColumns[slot].append(f)
+                if handledAsMissing(row, f) { continue }
+                let items = String(decoding: f, as: UTF8.self).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                if items.isEmpty {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, "value missing; \(expectation)"))
+                } else if let unknown = items.first(where: { !allowed.contains($0) }) {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, "unknown value '\(DisplayValue.make(unknown))'; \(expectation)"))
+                }
+            }
+        case .kecamatanList:
+            for row in 0..<rows {
+                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                table.textColumns[slot].append(f)
+                if handledAsMissing(row, f) { continue }
+                for item in String(decoding: f, as: UTF8.self).split(separator: "|") {
+                    let code = item.trimmingCharacters(in: .whitespaces)
+                    if RegionCode(code)?.level != .kecamatan {
+                        bad[row] = true
+                        found.append(problem(b, row: row, value: f, "'\(DisplayValue.make(code))' is not a kecamatan code; \(expectation)"))
+                        break
+                    }
+                }
+            }
+        }
+    }
+
+    /// Integer fields that miss the fast path: sums over several source columns
+    /// (codebooks) and every kind of bad value, each with its own message.
+    private func decodeIntegerSlowly(_ b: Binding, row: Int, range: ClosedRange<Int>, bad: inout [Bool], problems found: inout [DataProblem]) -> Int {
+        var total = 0
+        for (k, j) in b.sources.enumerated() {
+            let f = FieldParsing.trimmed(batch.field(row: row, column: j))
+            if f.isEmpty && b.sources.count > 1 { continue }  // a missing part of a sum counts as 0
+            if let v = FieldParsing.integer(f), range.contains(v) { total += v; continue }
+            bad[row] = true
+            let fraction = FieldParsing.number(f) != nil && !f.contains(UInt8(ascii: "-"))
+            found.append(problem(b, row: row, sourceIndex: k, value: f, fraction ? "\(b.spec.kind.expectation) (not a fraction)" : b.spec.kind.expectation))
+        }
+        if !bad[row] && !range.contains(total) {
+            bad[row] = true
+            found.append(problem(b, row: row, value: FieldParsing.trimmed(batch.field(row: row, column: b.sources[0])), "the parts sum to \(total); \(b.spec.kind.expectation)"))
+        }
+        return total
+    }
+
+    private func checkRules(_ table: inout Table, from base: Int, bad: inout [Bool], problems found: inout [DataProblem]) {
+        for rule in rules {
+            let total = table.integerColumns[table.slot[rule.total]]
+            let parts = rule.parts.map { table.integerColumns[table.slot[$0]] }
+            for r in 0..<bad.count where !bad[r] {
+                var sum: Int64 = 0
+                for p in parts { sum += Int64(p[base + r]) }
+                if sum > Int64(total[base + r]) {
+                    bad[r] = true
+                    let names = rule.parts.map { schema.columns[$0].name }
+                    found.append(DataProblem(
+                        file: displayName, line: table.lines[base + r], columnNumber: bindings[rule.parts[0]].sources.first.map { $0 + 1 },
+                        column: names.joined(separator: "+"), value: "\(sum) > \(schema.columns[rule.total].name) \(total[base + r])",
+                        message: rule.message))
+                }
+            }
+        }
+    }
+}
+
+extension TableReader.Decoder {
+    var isIdentifier: Bool { if case .text(true) = self { return true } else { return false } }
+}
+
+extension FieldParsing {
+    static func looksNonFinite(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let s = String(decoding: b, as: UTF8.self).lowercased()
+        return s.contains("nan") || s.contains("inf") || s.contains("e")
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    func contains(_ byte: UInt8) -> Bool { self.firstIndex(of: byte) != nil }
+}
