@@ -41,10 +41,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "tepat", dependencies: ["TepatCLI"]),
+        .executableTarget(
+            name: "tepat",
+            dependencies: ["TepatCLI", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
-        .testTarget(name: "TepatCLITests", dependencies: ["TepatCLI", "TepatData"]),
+        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData"]),
     ]
 )

@@ -44,11 +44,14 @@ public final class TableReader {
         case kecamatanList
     }
 
-    public init(path: String, schema: FileSchema, codebook: Codebook? = nil, displayName: String? = nil, problemLimit: Int = 10_000) throws(DataErrors) {
+    public init(
+        path: String, schema: FileSchema, codebook: Codebook? = nil, displayName: String? = nil,
+        problemLimit: Int = 10_000, chunkBytes: Int = CSVReader.defaultChunkBytes
+    ) throws(DataErrors) {
         self.schema = schema
         self.codebook = codebook
         self.problems = ProblemLog(limit: problemLimit)
-        csv = try CSVReader(path: path, displayName: displayName)
+        csv = try CSVReader(path: path, displayName: displayName, chunkBytes: chunkBytes)
         let file = csv.displayName
 
         var headerProblems = ProblemLog()
@@ -100,6 +103,11 @@ public final class TableReader {
         let codes = codebook?.codes[spec.name]
         switch spec.kind {
         case .integer(let range):
+            if let codes {  // coded whole numbers, e.g. PBDT's ijazah 1–6 → head_education 0–5
+                return .tokens(TokenTable(codes.compactMap { code, value in
+                    Int32(value).map { (Array(code.utf8), $0) }
+                }.sorted { $0.0.lexicographicallyPrecedes($1.0) }))
+            }
             return .integer(range)
         case .binary:
             if let codes {

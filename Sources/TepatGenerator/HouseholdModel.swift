@@ -49,16 +49,18 @@ struct OrderedIndicator {
     }
 }
 
-/// A yes/no indicator with a given base rate whose probability rises with welfare.
+/// A yes/no indicator whose probability rises with welfare: yes when
+/// loading·welfare + ε exceeds a threshold set so that the share of yes is `rate`
+/// over households of unit welfare spread.
 struct BinaryIndicator {
     let threshold: Double
     let loading: Double
     init(rate: Double, loading: Double) {
         self.loading = loading
-        threshold = inverseNormalCDF(min(max(rate, 1e-6), 1 - 1e-6)) * (1 + loading * loading).squareRoot()
+        threshold = -inverseNormalCDF(min(max(rate, 1e-6), 1 - 1e-6)) * (1 + loading * loading).squareRoot()
     }
     func draw(_ welfare: Double, _ rng: inout SeededRandom) -> Int {
-        loading * welfare + rng.normal() < threshold ? 1 : 0
+        loading * welfare + rng.normal() > threshold ? 1 : 0
     }
 }
 

@@ -161,3 +161,23 @@ final class LinearAlgebraTests: XCTestCase {
         XCTAssertEqual(fit.reciprocalCondition, 1, accuracy: 1e-12)
     }
 }
+
+final class KernelSelectionTests: XCTestCase {
+    func testRecommendationFollowsCPUFlags() {
+        XCTAssertEqual(KernelSelection.recommendedCoreType(cpuFlags: ["avx2", "fma", "avx512f", "avx512dq", "avx512bw", "avx512vl"]), "SkylakeX")
+        XCTAssertEqual(KernelSelection.recommendedCoreType(cpuFlags: ["avx2", "fma", "avx512f"]), "Haswell")
+        XCTAssertNil(KernelSelection.recommendedCoreType(cpuFlags: ["sse3", "avx"]))
+    }
+
+    /// Under the test script (which sets OPENBLAS_CORETYPE from the CPU flags)
+    /// OpenBLAS must not be on its generic fallback kernels on an AVX2 machine.
+    func testOpenBLASIsNotOnFallbackKernelsWhenTheCPUCanDoBetter() throws {
+        guard KernelSelection.recommendedCoreType(cpuFlags: KernelSelection.cpuFlags()) != nil else {
+            throw XCTSkip("this CPU has no AVX2: OpenBLAS's own choice stands")
+        }
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] != nil else {
+            throw XCTSkip("run through ./scripts/test, which selects the kernels")
+        }
+        XCTAssertFalse(KernelSelection.fallbackCores.contains(KernelSelection.coreName), KernelSelection.coreName)
+    }
+}

@@ -23,7 +23,8 @@ public final class CSVReader {
 
     public static let maximumRecordBytes = 64 << 20
     public static let maximumColumns = 10_000
-    static let chunkBytes = 4 << 20
+    public static let defaultChunkBytes = 4 << 20
+    private let chunkBytes: Int
 
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -35,8 +36,11 @@ public final class CSVReader {
     private var line = 1
 
     /// Opens `path` ("-" reads standard input) and reads its header.
-    public init(path: String, displayName: String? = nil) throws(DataErrors) {
+    /// - Parameter chunkBytes: read size; small values let tests put record
+    ///   boundaries everywhere.
+    public init(path: String, displayName: String? = nil, chunkBytes: Int = CSVReader.defaultChunkBytes) throws(DataErrors) {
         self.displayName = displayName ?? path
+        self.chunkBytes = max(16, chunkBytes)
         if path == "-" {
             fd = 0
             ownsDescriptor = false
@@ -48,7 +52,7 @@ public final class CSVReader {
                 throw DataErrors(DataProblem(file: self.displayName, message: "cannot open file: \(reason)"))
             }
         }
-        capacity = CSVReader.chunkBytes
+        capacity = self.chunkBytes
         buffer = .allocate(capacity: capacity)
         try readHeader()
     }
@@ -154,7 +158,7 @@ public final class CSVReader {
     /// next call.
     public func nextBatch(maxRows: Int, into batch: inout CSVBatch) throws(DataErrors) -> Bool {
         batch.reset(base: buffer)
-        if !atEOF && end - start < CSVReader.chunkBytes / 2 { try refill(); batch.reset(base: buffer) }
+        if !atEOF && end - start < chunkBytes / 2 { try refill(); batch.reset(base: buffer) }
         while batch.rowCount < maxRows {
             switch parseRecord(into: &batch) {
             case .complete, .blank:
@@ -198,10 +202,11 @@ public final class CSVReader {
                 // Quoted field: find the closing quote; "" is an escaped quote.
                 var r = i + 1
                 var escaped = false
+                let quoteLine = recordLine + linesInside
                 while true {
                     if r >= end {
                         if !atEOF { return .needMore }
-                        error = (column, "a quote opened here (line \(recordLine + linesInside)) is never closed")
+                        error = (column, "a quote opened here (line \(quoteLine)) is never closed")
                         batch.appendField(start: i + 1, end: end)
                         i = end
                         break fieldLoop

@@ -1,0 +1,95 @@
+import Foundation
+import XCTest
+
+/// Runs the real `tepat` binary, as a planner or a script would.
+final class CLITests: XCTestCase {
+    struct Result { let status: Int32; let out: String; let err: String }
+
+    static var binary: URL {
+        // The test bundle sits in the build products folder beside `tepat`.
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tepat")
+    }
+
+    func tepat(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    }
+
+    func scratch() -> String {
+        let dir = NSTemporaryDirectory() + "tepat-cli-\(UUID().uuidString)"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+            XCTFail("tepat binary not found at \(Self.binary.path)")
+            return
+        }
+    }
+
+    func testHelpExplainsEveryCommand() throws {
+        let root = try tepat(["--help"])
+        XCTAssertEqual(root.status, 0)
+        XCTAssertTrue(root.out.contains("generate"), root.out)
+        XCTAssertTrue(root.out.contains("validate"), root.out)
+        XCTAssertTrue(root.out.contains("Exit status"), root.out)
+        for command in ["generate", "validate"] {
+            let help = try tepat([command, "--help"])
+            XCTAssertEqual(help.status, 0)
+            XCTAssertTrue(help.out.contains("USAGE: tepat \(command)"), help.out)
+        }
+    }
+
+    func testGenerateThenValidate() throws {
+        let dir = scratch()
+        let generated = try tepat(["generate", "--out", dir, "--households", "3000", "--villages", "25", "--seed", "5", "--quiet"])
+        XCTAssertEqual(generated.status, 0, generated.err)
+        let validated = try tepat(["validate", dir])
+        XCTAssertEqual(validated.status, 0, validated.err)
+        XCTAssertTrue(validated.out.contains("households.csv: 3000 rows accepted"), validated.out)
+        XCTAssertTrue(validated.out.hasSuffix("is valid.\n"), validated.out)
+    }
+
+    func testValidateListsEveryProblemAndExitsOne() throws {
+        let dir = scratch()
+        XCTAssertEqual(try tepat(["generate", "--out", dir, "--households", "500", "--villages", "10", "--seed", "1", "--quiet"]).status, 0)
+        // Break two lines of households.csv and one of opds.csv.
+        let path = dir + "/households.csv"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        let tenure = try XCTUnwrap(lines[5].range(of: ",own,"))  // house_tenure comes before toilet
+        lines[5].replaceSubrange(tenure, with: ",owned,")
+        lines[9] = lines[9] + ",extra"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let opds = dir + "/opds.csv"
+        try (try String(contentsOfFile: opds, encoding: .utf8)).replacingOccurrences(of: "DINKES,Dinas Kesehatan,health,2", with: "DINKES,Dinas Kesehatan,health,two")
+            .write(toFile: opds, atomically: true, encoding: .utf8)
+        let result = try tepat(["validate", dir])
+        XCTAssertEqual(result.status, 1)
+        let errors = result.err.split(separator: "\n").map(String.init)
+        XCTAssertEqual(errors.count, 4, result.err)
+        XCTAssertTrue(errors[0].hasPrefix("households.csv:6:"), errors[0])
+        XCTAssertTrue(errors[0].contains("house_tenure = \"owned\": unknown category; expected one of: own, rent, rent_free, official, other"), errors[0])
+        XCTAssertEqual(errors[1], "households.csv:10:47: this row has 47 fields but the header has 46; is a value with a comma not quoted?")
+        XCTAssertEqual(errors[2], "opds.csv:3:4: capacity = \"two\": expected a whole number from 1 to 100000")
+        XCTAssertEqual(errors[3], "3 problems in \(dir).")
+    }
+
+    func testUsageErrorsExitTwo() throws {
+        let missing = try tepat(["validate"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.err.contains("Missing expected argument '<DATA_DIR>'"), missing.err)
+        let badRegion = try tepat(["generate", "--out", scratch(), "--region", "nowhere", "--quiet"])
+        XCTAssertEqual(badRegion.status, 2)
+        XCTAssertTrue(badRegion.err.contains("--region nowhere is not a province or kabupaten/kota code like 35.14"), badRegion.err)
+    }
+}

@@ -1,0 +1,61 @@
+import XCTest
+@testable import TepatData
+
+final class FieldParsingTests: XCTestCase {
+    func parse(_ text: String) -> Double? {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { FieldParsing.number(UnsafeBufferPointer($0)) }
+    }
+
+    func testNumbersAcceptedAndRejected() {
+        XCTAssertEqual(parse("12"), 12)
+        XCTAssertEqual(parse("-0.5"), -0.5)
+        XCTAssertEqual(parse("1e3"), 1000)
+        XCTAssertEqual(parse("2.5E-2"), 0.025)
+        XCTAssertNil(parse("1.234,5"), "comma decimal mark")
+        XCTAssertNil(parse("1,5"))
+        XCTAssertNil(parse("1e309"), "overflows to infinity")
+        XCTAssertNil(parse("NaN"))
+        XCTAssertNil(parse("inf"))
+        XCTAssertNil(parse("0x10"))
+        XCTAssertNil(parse("."))
+        XCTAssertNil(parse("1e"))
+    }
+
+    /// The fast path must give exactly what strtod (correctly rounded) gives.
+    func testFastPathMatchesCorrectRounding() {
+        var state: UInt64 = 12345
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let mantissa = state >> 20 % 1_000_000_000_000
+            let decimals = Int(state % 9)
+            var text = String(mantissa)
+            if decimals > 0 && decimals < text.count {
+                text.insert(".", at: text.index(text.endIndex, offsetBy: -decimals))
+            }
+            XCTAssertEqual(parse(text), strtod(text, nil), text)
+        }
+    }
+
+    func testIntegers() {
+        func int(_ text: String) -> Int? {
+            var bytes = Array(text.utf8)
+            return bytes.withUnsafeMutableBufferPointer { FieldParsing.integer(UnsafeBufferPointer($0)) }
+        }
+        XCTAssertEqual(int("42"), 42)
+        XCTAssertEqual(int("-3"), -3)
+        XCTAssertNil(int("3.0"))
+        XCTAssertNil(int(""))
+        XCTAssertNil(int("-"))
+        XCTAssertNil(int("12345678901234567890"))
+    }
+
+    func testDisplayValueMasksAndEscapes() {
+        XCTAssertEqual(DisplayValue.make("3514012802820001", personal: true), "351401**********")
+        XCTAssertEqual(DisplayValue.make("a\u{0}b"), "a\\x00b")
+        XCTAssertEqual(DisplayValue.make(String(repeating: "x", count: 100)), String(repeating: "x", count: 60) + "…(100 bytes)")
+        var latin1: [UInt8] = [0x43, 0x61, 0x66, 0xE9]  // "Café" in Latin-1
+        let shown = latin1.withUnsafeMutableBufferPointer { DisplayValue.make(UnsafeBufferPointer($0)) }
+        XCTAssertEqual(shown, "Caf\\xE9")
+    }
+}
