@@ -54,11 +54,10 @@ public enum DataDirectory {
                 return nil
             }
             do {
-                let reader = try TableReader(path: path, schema: schema, codebook: codebook, displayName: schema.fileName, problemLimit: problemLimit)
-                let table = try reader.readAll()
-                log.record(contentsOf: reader.problems)
-                files.append(LoadedFile(name: schema.fileName, path: path, rows: table.rowCount, rejected: reader.rowsRejected))
-                return table
+                let result = try TableReader.readFile(path: path, schema: schema, codebook: codebook, displayName: schema.fileName, problemLimit: problemLimit)
+                log.record(contentsOf: result.problems)
+                files.append(LoadedFile(name: schema.fileName, path: path, rows: result.table.rowCount, rejected: result.rowsRejected))
+                return result.table
             } catch {
                 log.record(contentsOf: error.log)
                 files.append(LoadedFile(name: schema.fileName, path: path, rows: 0, rejected: 0))

@@ -63,6 +63,9 @@ public struct ProblemLog: Sendable {
         count += other.count - other.problems.count
     }
 
+    /// Counts problems that were found but not kept (beyond another log's limit).
+    public mutating func countOmitted(_ n: Int) { count += n }
+
     public var isEmpty: Bool { count == 0 }
     public var omitted: Int { count - problems.count }
 }

@@ -100,11 +100,12 @@ enum FieldParsing {
         return true
     }
 
-    /// Valid UTF-8 with no control characters and no byte-order mark inside.
+    /// Valid UTF-8 with no control characters (tab and line breaks, which quoted
+    /// fields may hold, excepted) and no byte-order mark inside.
     static func isCleanText(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         var ascii = true
         for c in b {
-            if c < 0x20 && c != 0x09 { return false }
+            if c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return false }
             if c >= 0x80 { ascii = false }
         }
         if ascii { return true }
@@ -148,6 +149,11 @@ struct IdentifierIndex {
         keys = Array(repeating: 0, count: size)
         lines = Array(repeating: 0, count: size)
         mask = size - 1
+    }
+
+    /// Grows once to hold `expected` keys at most half full.
+    mutating func reserve(_ expected: Int) {
+        while keys.count < expected * 2 { grow() }
     }
 
     /// Inserts; returns the earlier line if the hash was already present.

@@ -20,6 +20,12 @@ public struct TextColumn: Sendable, Equatable {
         ends.append(bytes.count)
     }
 
+    public mutating func append(contentsOf other: TextColumn) {
+        let shift = bytes.count
+        bytes.append(contentsOf: other.bytes)
+        ends.append(contentsOf: other.ends.map { $0 + shift })
+    }
+
     mutating func removeLast(_ k: Int) {
         guard k > 0 else { return }
         ends.removeLast(k)
@@ -105,6 +111,13 @@ public struct Table: Sendable {
         return integers(name).map { $0 == Table.missingInteger ? "" : levels[Int($0)] }
     }
 
+    mutating func reserveCapacity(_ rows: Int) {
+        for i in integerColumns.indices { integerColumns[i].reserveCapacity(rows) }
+        for i in numberColumns.indices { numberColumns[i].reserveCapacity(rows) }
+        for i in regionColumns.indices { regionColumns[i].reserveCapacity(rows) }
+        lines.reserveCapacity(rows)
+    }
+
     /// Drops the last `k` rows (a row found bad after its fields were stored).
     mutating func removeLastRows(_ k: Int) {
         guard k > 0 else { return }
@@ -120,11 +133,7 @@ public struct Table: Sendable {
     public mutating func append(contentsOf other: Table) {
         for i in integerColumns.indices { integerColumns[i].append(contentsOf: other.integerColumns[i]) }
         for i in numberColumns.indices { numberColumns[i].append(contentsOf: other.numberColumns[i]) }
-        for i in textColumns.indices {
-            for r in 0..<other.textColumns[i].count {
-                other.textColumns[i].withBytes(at: r) { textColumns[i].append($0) }
-            }
-        }
+        for i in textColumns.indices { textColumns[i].append(contentsOf: other.textColumns[i]) }
         for i in regionColumns.indices { regionColumns[i].append(contentsOf: other.regionColumns[i]) }
         lines.append(contentsOf: other.lines)
         rowCount += other.rowCount

@@ -14,11 +14,12 @@ public final class TableReader {
     public private(set) var rowsRejected = 0
     public var bytesRead: Int { csv.bytesRead }
 
-    private let csv: CSVReader
+    let csv: CSVReader
     private let bindings: [Binding]
-    private let present: [Bool]
+    let present: [Bool]
     private let rules: [(parts: [Int], total: Int, message: String)]
-    private var identifiers: [Int: IdentifierIndex] = [:]
+    /// Per identifier column (schema index): hashes of the ids seen, with lines.
+    var identifiers: [Int: IdentifierIndex] = [:]
     private var batch = CSVBatch()
 
     /// How one schema column is read from the file.
@@ -44,14 +45,22 @@ public final class TableReader {
         case kecamatanList
     }
 
-    public init(
+    public convenience init(
         path: String, schema: FileSchema, codebook: Codebook? = nil, displayName: String? = nil,
         problemLimit: Int = 10_000, chunkBytes: Int = CSVReader.defaultChunkBytes
     ) throws(DataErrors) {
+        try self.init(
+            csv: try CSVReader(path: path, displayName: displayName, chunkBytes: chunkBytes),
+            schema: schema, codebook: codebook, problemLimit: problemLimit)
+    }
+
+    /// Reads records from `csv`, whose header has been read (by it or, for a part
+    /// of a file, by the reader of the first part).
+    init(csv: CSVReader, schema: FileSchema, codebook: Codebook?, problemLimit: Int) throws(DataErrors) {
         self.schema = schema
         self.codebook = codebook
         self.problems = ProblemLog(limit: problemLimit)
-        csv = try CSVReader(path: path, displayName: displayName, chunkBytes: chunkBytes)
+        self.csv = csv
         let file = csv.displayName
 
         var headerProblems = ProblemLog()
@@ -147,6 +156,7 @@ public final class TableReader {
         var bad: [Bool] = []
         var found: [DataProblem] = []
         var sawRecords = false
+        maximumChunkRows = maxRows
         // Small CSV batches keep a batch's bytes and field offsets in cache while
         // each column is decoded across it.
         while table.rowCount < maxRows,
@@ -169,6 +179,7 @@ public final class TableReader {
     }
 
     static let batchRows = 2_048
+    private var maximumChunkRows = Int.max
 
     /// Appends the current CSV batch to `table`, one value per row and column,
     /// marking rows with problems in `bad`.
@@ -194,6 +205,13 @@ public final class TableReader {
         // Rows whose shape is wrong are not decoded at all; the others are.
         let shapeBad = batchBad
         let base = table.rowCount
+        if base == 0 && rows > 0 && batch.byteSpan > 0 {
+            // Size every column once from the bytes per row seen so far: growing by
+            // doubling would copy each column and fault in twice the memory.
+            let estimate = rows + csv.bytesLeft / max(1, batch.byteSpan / rows) * 21 / 20
+            table.reserveCapacity(min(estimate, maximumChunkRows))
+            for (k, _) in identifiers { identifiers[k]!.reserve(estimate) }
+        }
         for row in 0..<rows { table.lines.append(batch.line(row: row)) }
         table.rowCount += rows
         for binding in bindings {

@@ -34,6 +34,8 @@ public final class CSVReader {
     private var end = 0
     private var atEOF = false
     private var line = 1
+    /// Bytes of the file this reader may still read (a part of a file stops early).
+    private var remaining = Int.max
 
     /// Opens `path` ("-" reads standard input) and reads its header.
     /// - Parameter chunkBytes: read size; small values let tests put record
@@ -55,6 +57,52 @@ public final class CSVReader {
         capacity = self.chunkBytes
         buffer = .allocate(capacity: capacity)
         try readHeader()
+    }
+
+    /// Reads the records in bytes `part` of a file whose header another reader
+    /// has read; `firstLine` is the physical line at which `part` starts. Used to
+    /// read the parts of a large file on several cores.
+    public init(
+        path: String, displayName: String, part: Range<Int>, header: [String], delimiter: UInt8,
+        firstLine: Int, chunkBytes: Int = CSVReader.defaultChunkBytes
+    ) throws(DataErrors) {
+        self.displayName = displayName
+        self.chunkBytes = max(16, chunkBytes)
+        fd = open(path, O_RDONLY)
+        ownsDescriptor = true
+        capacity = self.chunkBytes
+        buffer = .allocate(capacity: capacity)
+        guard fd >= 0, lseek(fd, off_t(part.lowerBound), SEEK_SET) == off_t(part.lowerBound) else {
+            throw DataErrors(DataProblem(file: displayName, message: "cannot open file: \(String(cString: strerror(errno)))"))
+        }
+        self.header = header
+        self.delimiter = delimiter
+        self.line = firstLine
+        self.remaining = part.count
+        self.partStart = part.lowerBound
+    }
+
+    /// Bytes left to parse: unread file bytes (up to the end of this reader's
+    /// part) plus what is buffered. For sizing tables before they fill.
+    public var bytesLeft: Int {
+        var info = stat()
+        let fileSize = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        let unread = remaining == Int.max ? max(0, fileSize - bytesRead - partStart) : remaining
+        return unread + (end - start)
+    }
+    private var partStart = 0
+
+    /// Stops this reader at byte `offset` of the file (the end of its part),
+    /// including bytes already buffered past it.
+    func limit(toOffset offset: Int) {
+        let bufferedFrom = partStart + bytesRead - end  // file offset of buffer[0]
+        if offset < partStart + bytesRead {
+            end = max(start, offset - bufferedFrom)
+            remaining = 0
+            atEOF = true
+        } else {
+            remaining = offset - partStart - bytesRead
+        }
     }
 
     deinit {
@@ -89,12 +137,13 @@ public final class CSVReader {
             capacity *= 2
         }
         while end < capacity && !atEOF {
-            let n = read(fd, buffer + end, capacity - end)
+            if remaining == 0 { atEOF = true; break }
+            let n = read(fd, buffer + end, min(capacity - end, remaining))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw fileProblem("read failed: \(String(cString: strerror(errno)))")
             }
-            if n == 0 { atEOF = true } else { end += n; bytesRead += n }
+            if n == 0 { atEOF = true } else { end += n; bytesRead += n; if remaining != Int.max { remaining -= n } }
         }
     }
 
@@ -323,6 +372,12 @@ public struct CSVBatch {
     }
 
     public var rowCount: Int { rowLines.count }
+
+    /// Bytes spanned by the batch's records, for estimating rows in a file.
+    public var byteSpan: Int {
+        guard let first = fieldStart.first, rowCount > 0 else { return 0 }
+        return fieldEnd[rowFirstField[rowCount] - 1] - first + rowCount
+    }
 
     @inline(__always) public func fieldCount(row: Int) -> Int {
         rowFirstField[row + 1] - rowFirstField[row]
