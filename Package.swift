@@ -15,10 +15,12 @@ let package = Package(
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "TepatData", targets: ["TepatData"]),
         .library(name: "TepatGenerator", targets: ["TepatGenerator"]),
+        .library(name: "TepatScoring", targets: ["TepatScoring"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // System OpenBLAS (CBLAS + Fortran LAPACK) and LAPACKE.
@@ -34,10 +36,15 @@ let package = Package(
             resources: [.copy("Codebooks")]
         ),
         .target(name: "TepatGenerator", dependencies: ["TepatData"]),
+        .target(name: "TepatScoring", dependencies: ["TepatData", "LinearAlgebra"]),
+        .target(
+            name: "TepatReporting",
+            dependencies: ["TepatData", "TepatScoring", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "TepatCLI",
             dependencies: [
-                "TepatData", "TepatGenerator", "LinearAlgebra",
+                "TepatData", "TepatGenerator", "TepatScoring", "TepatReporting", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +55,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
+        .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra"]),
         .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData"]),
     ]
 )

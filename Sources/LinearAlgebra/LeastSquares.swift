@@ -1,4 +1,5 @@
 import CLAPACK
+import Foundation
 
 /// The result of a least-squares solve with rank handling.
 public struct LeastSquaresSolution: Sendable, Equatable {
@@ -20,15 +21,14 @@ public struct LeastSquaresSolution: Sendable, Equatable {
 }
 
 public enum LeastSquares {
-    /// Solves min ‖Xβ − y‖₂ by Householder QR (`dgeqrf`), the same factorisation as
-    /// LAPACK's `dgels`. If the diagonal of R reveals a (near-)dependent column the
-    /// design is refactorised with column pivoting (`dgeqp3`) to decide the rank
-    /// reliably, the dependent columns are dropped and the fit is redone on the rest.
-    ///
-    /// - Parameter rankTolerance: a column is dependent when its pivoted |R_kk| is
-    ///   below `rankTolerance · |R_11|`.
+    /// Solves min ‖Xβ − y‖₂ by Householder QR (`dgeqrf`), the factorisation of
+    /// LAPACK's `dgels`. Columns are taken in order: a column whose |R_jj| is
+    /// negligible (below `rankTolerance` × the largest |R_kk|) is a combination of
+    /// the columns before it, so it is dropped and the rest refactorised; this
+    /// keeps the intercept and earlier terms, as R's `lm` does (LINPACK dqrdc2).
+    /// With more columns than rows, pivoted QR (`dgeqp3`) decides which to keep.
     public static func solve(
-        _ x: Matrix, _ y: [Double], rankTolerance: Double = 1e-10
+        _ x: Matrix, _ y: [Double], rankTolerance: Double = 1e-7
     ) throws -> LeastSquaresSolution {
         guard y.count == x.rows else {
             throw LinearAlgebraError.dimensionMismatch("design has \(x.rows) rows, response has \(y.count)")
@@ -43,21 +43,21 @@ public enum LeastSquares {
                 reciprocalCondition: 1)
         }
         var kept = Array(0..<p)
-        var qr = try QR(x)
-        if x.rows < p || qr.looksRankDeficient(tolerance: rankTolerance) {
+        if x.rows < p {
             let pivoted = try PivotedQR(x)
-            let rank = pivoted.rank(tolerance: rankTolerance)
-            kept = pivoted.permutation.prefix(rank).sorted()
-            if kept.count < p {
-                qr = try QR(x.selectingColumns(kept))
-            }
+            kept = pivoted.permutation.prefix(pivoted.rank(tolerance: rankTolerance)).sorted()
+        }
+        var qr = try QR(kept.count == p ? x : x.selectingColumns(kept))
+        while let dependent = qr.firstDependentColumn(tolerance: rankTolerance) {
+            kept.remove(at: dependent)
+            qr = try QR(x.selectingColumns(kept))
         }
         let (beta, rss) = try qr.solve(y)
         var coefficients = [Double](repeating: 0, count: p)
         for (k, column) in kept.enumerated() { coefficients[column] = beta[k] }
-        let dropped = (0..<p).filter { !Set(kept).contains($0) }
+        let keptSet = Set(kept)
         return LeastSquaresSolution(
-            coefficients: coefficients, rank: kept.count, droppedColumns: dropped,
+            coefficients: coefficients, rank: kept.count, droppedColumns: (0..<p).filter { !keptSet.contains($0) },
             keptColumns: kept, r: qr.r, residualSumOfSquares: rss,
             reciprocalCondition: try qr.reciprocalCondition())
     }
@@ -105,13 +105,25 @@ public struct QR: Sendable {
         return r
     }
 
-    /// A tiny |R_kk| relative to the largest means column k is (nearly) a
-    /// combination of earlier columns. Unpivoted QR can miss subtler cases, so the
-    /// caller confirms with `PivotedQR`; this only decides whether that is needed.
-    func looksRankDeficient(tolerance: Double) -> Bool {
-        let d = factored.diagonal.map(abs)
-        guard let largest = d.max(), largest > 0 else { return true }
-        return d.contains { $0 <= largest * tolerance * 1e3 }
+    /// The first column k whose |R_kk| is below `tolerance` × the largest: in
+    /// unpivoted QR, |R_kk| is the distance of column k from the span of the
+    /// columns before it. Columns are scaled to unit norm first, so a column's
+    /// units do not decide whether it counts as dependent.
+    func firstDependentColumn(tolerance: Double) -> Int? {
+        let p = factored.columns
+        guard p > 0 else { return nil }
+        // |R_kk| / ‖x_k‖: the share of column k not explained by earlier columns.
+        for k in 0..<p {
+            var norm = 0.0
+            for i in 0...k { norm += factored[i, k] * factored[i, k] }
+            if norm == 0 || abs(factored[k, k]) <= tolerance * norm.squareRoot() { return k }
+        }
+        return nil
+    }
+
+    /// log |det R| = Σ log |R_kk|, for likelihoods.
+    public var logAbsDeterminant: Double {
+        factored.diagonal.reduce(0) { $0 + log(abs($1)) }
     }
 
     /// β = R⁻¹ Qᵀ y and the residual sum of squares (the tail of Qᵀy).

@@ -43,8 +43,8 @@ public enum ColumnKind: Sendable, Equatable {
     }
 
     /// Where the parsed value is kept.
-    enum Storage { case integer, number, text, region, none }
-    var storage: Storage {
+    public enum Storage: Sendable { case integer, number, text, region, none }
+    public var storage: Storage {
         switch self {
         case .integer, .binary, .category: return .integer
         case .number: return .number

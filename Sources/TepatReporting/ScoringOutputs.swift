@@ -1,0 +1,101 @@
+import Foundation
+import TepatData
+import TepatScoring
+
+/// The scoring files of a run directory (OUTPUTS.md): rankings.csv,
+/// households_scored.csv, pmt_coefficients.csv. Column names are a contract.
+public enum ScoringOutputs {
+    /// Pillar columns of rankings.csv, in OUTPUTS.md's order.
+    static let needPillars = ["housing", "environment", "education", "health", "economy", "social"]
+
+    public static func writeRankings(_ r: ScoringResult, to path: String, dialect: CSVDialect = .standard) throws {
+        let header = ["rank", "kode_desa", "nama_desa", "nama_kecamatan", "households", "persons", "p0", "p1", "p2",
+                      "poor_persons", "poor_households", "rank_lo", "rank_hi", "p0_lo", "p0_hi", "share_desil_1_4",
+                      "mpi_h", "mpi_a", "mpi_m0", "score", "top_deprivations"] + needPillars.map { "need_" + $0 }
+            + ["idm_status", "lat", "lon"]
+        let w = try dialect.writer(path: path, header: header)
+        let m = r.measures
+        let pillarIndex = needPillars.map { Schemas.pillars.firstIndex(of: $0)! }
+        for v in r.ranking.order {
+            w.integer(r.ranking.rank[v])
+            w.text(r.villages.codes[v].description)
+            w.text(r.villages.names[v])
+            w.text(r.villages.kecamatanNames[v])
+            w.integer(m.households[v])
+            w.integer(Int(m.persons[v].rounded()))
+            w.number(m.p0[v]); w.number(m.p1[v]); w.number(m.p2[v])
+            w.number(m.poorPersons[v], decimals: 2)
+            w.number(m.poorHouseholds[v], decimals: 2)
+            w.integer(r.ranking.rankLow[v]); w.integer(r.ranking.rankHigh[v])
+            w.number(r.ranking.p0Low[v]); w.number(r.ranking.p0High[v])
+            w.number(m.shareDesil1to4[v])
+            w.number(m.mpi[v].h); w.number(m.mpi[v].a); w.number(m.mpi[v].m0)
+            w.number(m.score[v])
+            w.text(topDeprivations(m.deprivationShare[v]))
+            for p in pillarIndex { w.number(m.need[v][p], decimals: 2) }
+            w.text(r.villages.idmStatus[v])
+            if r.villages.lat[v].isFinite && r.villages.lon[v].isFinite {
+                w.fixed(r.villages.lat[v], decimals: 6); w.fixed(r.villages.lon[v], decimals: 6)
+            } else { w.empty(); w.empty() }
+            try w.endRow()
+        }
+        try w.close()
+    }
+
+    /// "housing 62%; sanitation 48%; livelihood 31%": the three deprivations most
+    /// common among the village's expected poor households (ties: MODEL.md order).
+    public static func topDeprivations(_ shares: [Double]) -> String {
+        let all = Deprivation.allCases
+        let order = shares.indices.sorted { shares[$0] != shares[$1] ? shares[$0] > shares[$1] : $0 < $1 }
+        return order.prefix(3).filter { shares[$0] > 0 }
+            .map { "\(all[$0].rawValue) \(Int((100 * shares[$0]).rounded()))%" }.joined(separator: "; ")
+    }
+
+    /// One row per household: no NIK, no names.
+    public static func writeHouseholds(_ r: ScoringResult, households: Table, to path: String, dialect: CSVDialect = .standard) throws {
+        let w = try dialect.writer(path: path, header: ["household_id", "kode_desa", "welfare_pc", "desil", "p_poor"])
+        let ids = households.texts("household_id")
+        let codes = households.regionCodes("kode_desa")
+        let h = r.households
+        for i in 0..<households.rowCount {
+            w.text(ids[i])
+            w.text(codes[i].description)
+            if r.method == .pmt { w.integer(Int64(h.welfare[i].rounded())) } else { w.number(h.welfare[i]) }
+            w.integer(h.desil[i])
+            w.number(h.p0[i])
+            try w.endRow()
+        }
+        try w.close()
+    }
+
+    public static func writeCoefficients(_ pmt: WLSResults, to path: String, dialect: CSVDialect = .standard) throws {
+        let w = try dialect.writer(path: path, header: ["term", "estimate", "se", "se_hc1", "status"])
+        let dropped = Set(pmt.dropped)
+        for (j, term) in pmt.termNames.enumerated() {
+            w.text(term)
+            if dropped.contains(term) {
+                w.empty(); w.empty(); w.empty(); w.text("dropped: collinear with other terms")
+            } else {
+                w.number(pmt.coefficients[j], decimals: 8)
+                w.number(pmt.standardErrors[j], decimals: 8)
+                w.number(pmt.standardErrorsHC1[j], decimals: 8)
+                w.text("estimated")
+            }
+            try w.endRow()
+        }
+        try w.close()
+    }
+}
+
+/// CSV flavours: the contract's (`,` and `.`), and Indonesian Excel's (`;` and `,`).
+public enum CSVDialect: String, Sendable, CaseIterable {
+    case standard
+    case excelID = "excel-id"
+
+    func writer(path: String, header: [String]) throws -> CSVWriter {
+        switch self {
+        case .standard: return try CSVWriter(path: path, header: header)
+        case .excelID: return try CSVWriter(path: path, header: header, delimiter: UInt8(ascii: ";"), decimalMark: UInt8(ascii: ","))
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+import LinearAlgebra
+import TepatData
+import TepatScoring
+
+/// summary.json and timings.json (OUTPUTS.md).
+public enum RunSummary {
+    public static let version = "0.1.0"
+
+    /// SHA-256 of a file, read in 1 MiB blocks.
+    public static func sha256(path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DataErrors(DataProblem(file: path, message: "cannot read to checksum"))
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let block = try handle.read(upToCount: 1 << 20), !block.isEmpty { hasher.update(data: block) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func inputs(_ files: [LoadedFile], checksums: [String: String]) -> JSON {
+        .object(files.map { f in
+            (f.name, .object([("path", .string(f.path)), ("rows", .integer(f.rows)), ("rejected", .integer(f.rejected)),
+                              ("sha256", .string(checksums[f.name] ?? ""))]))
+        })
+    }
+
+    public static func scoring(_ r: ScoringResult) -> [(String, JSON)] {
+        var pairs: [(String, JSON)] = [("method", .string(r.method.rawValue)), ("poverty_line", .integer(Int(r.options.povertyLine))),
+                                       ("rank_by", .string(r.options.rankBy.rawValue))]
+        if let pmt = r.pmt {
+            var block: [(String, JSON)] = [
+                ("n", .integer(pmt.n)), ("p", .integer(pmt.p)), ("rank", .integer(pmt.rank)),
+                ("r2", .number(pmt.r2)), ("adj_r2", .number(pmt.adjustedR2)), ("sigma", .number(pmt.sigma)),
+                ("dropped", .array(pmt.dropped.map { .string($0) })),
+                ("condition_number", .number(pmt.conditionNumber, decimals: 1)),
+                ("pooled_levels", .array(r.pooledLevels.map { .object([
+                    ("column", .string($0.column)), ("level", .string($0.level)),
+                    ("survey_households", .integer($0.surveyHouseholds)), ("registry_households", .integer($0.registryHouseholds))]) })),
+            ]
+            if let s = r.smallArea {
+                block.append(("small_area", .object([
+                    ("model", .string("nested error (Battese-Harter-Fuller), EBP village effects, village-mean PMT index as contextual covariate")),
+                    ("sigma2_eta", .number(s.sigma2Eta)), ("sigma2_eps", .number(s.sigma2Eps)),
+                    ("survey_villages", .integer(s.surveyVillages)), ("replicates", .integer(s.replicates)),
+                    ("interval", .string("90% (5th and 95th percentiles of the replicates)"))])))
+            }
+            pairs.append(("pmt", .object(block)))
+        } else if let share = r.assetIndexExplainedShare {
+            pairs.append(("asset_index", .object([("explained_variance_share", .number(share)),
+                                                  ("assumed_headcount", .number(r.options.assumedHeadcount))])))
+        }
+        pairs.append(("overall", .object([
+            ("p0", .number(r.overall.p0)), ("p1", .number(r.overall.p1)), ("p2", .number(r.overall.p2)),
+            ("poor_persons", .number(r.overallPoorPersons, decimals: 1)),
+            ("households", .integer(r.households.desil.count)), ("villages", .integer(r.villages.count))])))
+        if let a = r.accuracy {
+            pairs.append(("accuracy", .object([
+                ("inclusion_error", .number(a.inclusionError)), ("exclusion_error", .number(a.exclusionError)),
+                ("coverage", .number(a.coverage)), ("leakage", .number(a.leakage)),
+                ("targeting_differential", .number(a.targetingDifferential)), ("cgh", .number(a.cgh)),
+                ("spearman_p0", .number(a.spearmanP0)), ("rank_interval_coverage", .number(a.rankIntervalCoverage)),
+                ("p0_interval_coverage", .number(a.p0IntervalCoverage)),
+                ("median_rank_interval_width", .number(a.medianRankIntervalWidth, decimals: 1)),
+                ("median_p0_interval_width", .number(a.medianP0IntervalWidth)),
+                ("true_p0", .number(a.trueP0))])))
+        }
+        return pairs
+    }
+
+    public static func timings(_ laps: [(String, Double)], total: Double) -> JSON {
+        .object([
+            ("stages", .object(laps.map { ($0.0, .number($0.1, decimals: 4)) })),
+            ("total", .number(total, decimals: 4)),
+            ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)),
+            ("blas", .string(BLAS.configuration)),
+            ("blas_core", .string(KernelSelection.coreName)),
+            ("blas_threads", .integer(BLAS.threadCount)),
+        ])
+    }
+}

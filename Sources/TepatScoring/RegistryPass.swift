@@ -1,0 +1,162 @@
+import Foundation
+import LinearAlgebra
+
+/// Predicts every registry household and draws its bootstrap replicates, a chunk
+/// of households at a time: one GEMM per chunk gives the linear predictor of all
+/// replicates (X_chunk · B*), to which each replicate's village effect and a
+/// household residual are added. Only per-village sums leave a chunk, so memory
+/// is bounded by the chunk size and the number of villages.
+struct RegistryPass {
+    let encoder: FeatureEncoder
+    let households: HouseholdColumns
+    let coefficients: [Double]
+    let villageEffect: [Double]
+    let villageEffectVariance: [Double]
+    let sigma2Eps: Double
+    /// Standardised residuals to draw household errors from; empty: normal draws.
+    let residualPool: [Double]
+    let logPovertyLine: Double
+    /// p × B coefficient draws, column-major.
+    let betaDraws: Matrix
+    /// V × B village-effect draws, column-major.
+    let etaDraws: Matrix
+    let seed: UInt64
+    let chunkRows: Int
+    let threads: Int
+
+    struct Output {
+        var logMean: [Double]
+        var logSD: [Double]
+        var fgt: (p0: [Double], p1: [Double], p2: [Double])
+        /// V × B sums of members below the line, and of members × gap², per replicate.
+        var replicatePoor: [Double]
+        var replicateSeverity: [Double]
+    }
+
+    /// What one chunk returns: its households' predictions and its replicate sums
+    /// for the villages it touches.
+    struct ChunkResult: Sendable {
+        var range: Range<Int>
+        var logMean: [Double]
+        var logSD: [Double]
+        var p0: [Double], p1: [Double], p2: [Double]
+        var villages: [Int]
+        /// touched-villages × B, row = local village index.
+        var poor: [Double]
+        var severity: [Double]
+    }
+
+    func run() throws -> Output {
+        let n = households.count
+        let villageCount = villageEffect.count
+        let replicates = betaDraws.columns
+        var output = Output(
+            logMean: Array(repeating: 0, count: n), logSD: Array(repeating: 0, count: n),
+            fgt: (Array(repeating: 0, count: n), Array(repeating: 0, count: n), Array(repeating: 0, count: n)),
+            replicatePoor: Array(repeating: 0, count: villageCount * replicates),
+            replicateSeverity: Array(repeating: 0, count: villageCount * replicates))
+        let chunks = stride(from: 0, to: n, by: chunkRows).map { $0..<min(n, $0 + chunkRows) }
+        // Waves of `threads` chunks; each wave's results are folded in chunk order,
+        // so sums are identical whatever the thread count.
+        var next = 0
+        while next < chunks.count {
+            let wave = Array(chunks[next..<min(chunks.count, next + max(1, threads))])
+            let slots = ChunkSlots(count: wave.count)
+            let pass = UncheckedPass(pass: self)
+            let first = next
+            DispatchQueue.concurrentPerform(iterations: wave.count) { k in
+                slots.store(k, Result { try pass.pass.process(wave[k], stream: UInt64(first + k)) })
+            }
+            for k in wave.indices {
+                let chunk = try slots.take(k).get()
+                for (local, i) in chunk.range.enumerated() {
+                    output.logMean[i] = chunk.logMean[local]
+                    output.logSD[i] = chunk.logSD[local]
+                    output.fgt.p0[i] = chunk.p0[local]
+                    output.fgt.p1[i] = chunk.p1[local]
+                    output.fgt.p2[i] = chunk.p2[local]
+                }
+                let touched = chunk.villages.count
+                for (local, v) in chunk.villages.enumerated() {
+                    for b in 0..<replicates {
+                        output.replicatePoor[v + b * villageCount] += chunk.poor[local + b * touched]
+                        output.replicateSeverity[v + b * villageCount] += chunk.severity[local + b * touched]
+                    }
+                }
+            }
+            next += wave.count
+        }
+        return output
+    }
+
+    func process(_ range: Range<Int>, stream: UInt64) throws -> ChunkResult {
+        let x = encoder.encode(households, rows: range)
+        let nc = range.count
+        let linear = try BLAS.product(x, coefficients)
+        var logMean = [Double](repeating: 0, count: nc), logSD = [Double](repeating: 0, count: nc)
+        var p0 = [Double](repeating: 0, count: nc), p1 = p0, p2 = p0
+        var localIndex: [Int: Int] = [:]
+        var villages: [Int] = []
+        var local = [Int](repeating: 0, count: nc)
+        for i in 0..<nc {
+            let v = Int(households.village[range.lowerBound + i])
+            let mu = linear[i] + villageEffect[v]
+            let sd = (sigma2Eps + villageEffectVariance[v]).squareRoot()
+            logMean[i] = mu
+            logSD[i] = sd
+            let fgt = ExpectedFGT(mean: mu, sd: sd, logPovertyLine: logPovertyLine)
+            p0[i] = fgt.p0; p1[i] = fgt.p1; p2[i] = fgt.p2
+            if let l = localIndex[v] { local[i] = l } else {
+                localIndex[v] = villages.count
+                local[i] = villages.count
+                villages.append(v)
+            }
+        }
+
+        let replicates = betaDraws.columns
+        let touched = villages.count
+        var poor = [Double](repeating: 0, count: touched * replicates)
+        var severity = poor
+        if replicates > 0 {
+            let draws = try BLAS.product(x, betaDraws)  // nc × B
+            let sigmaEps = sigma2Eps.squareRoot()
+            let villageCount = villageEffect.count
+            var sampler = NormalSampler(seed: seed, stream: stream)
+            let lnz = logPovertyLine
+            let poolSize = residualPool.count
+            draws.storage.withUnsafeBufferPointer { d in
+                etaDraws.storage.withUnsafeBufferPointer { eta in
+                    households.members.withUnsafeBufferPointer { m in
+                        for b in 0..<replicates {
+                            let column = b * nc
+                            for i in 0..<nc {
+                                let v = Int(households.village[range.lowerBound + i])
+                                let e = poolSize > 0 ? residualPool[sampler.index(poolSize)] : sampler.normal()
+                                let t = d[column + i] + eta[v + b * villageCount] + sigmaEps * e
+                                if t < lnz {
+                                    let members = m[range.lowerBound + i]
+                                    let gap = 1 - exp(t - lnz)
+                                    poor[local[i] + b * touched] += members
+                                    severity[local[i] + b * touched] += members * gap * gap
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return ChunkResult(range: range, logMean: logMean, logSD: logSD, p0: p0, p1: p1, p2: p2,
+                           villages: villages, poor: poor, severity: severity)
+    }
+}
+
+/// The pass is read-only while chunks run; each chunk writes only its own slot.
+private struct UncheckedPass: @unchecked Sendable { let pass: RegistryPass }
+
+private final class ChunkSlots: @unchecked Sendable {
+    private var slots: [Result<RegistryPass.ChunkResult, Error>?]
+    private let lock = NSLock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func store(_ k: Int, _ r: Result<RegistryPass.ChunkResult, Error>) { lock.lock(); slots[k] = r; lock.unlock() }
+    func take(_ k: Int) -> Result<RegistryPass.ChunkResult, Error> { lock.lock(); defer { lock.unlock() }; return slots[k]! }
+}

@@ -1,0 +1,58 @@
+/// How villages are ordered in rankings.csv (`--rank-by`).
+public enum RankBy: String, Sendable, CaseIterable, Codable {
+    /// Weighted composite of standardised measures (default).
+    case score
+    /// Expected headcount P0.
+    case p0
+    /// Expected number of poor persons.
+    case poor
+}
+
+/// Which welfare model scores households.
+public enum ScoringMethod: String, Sendable, CaseIterable, Codable {
+    /// PMT with the small-area model when survey.csv exists, else the asset index.
+    case automatic = "auto"
+    case pmt
+    case assetIndex = "asset_index"
+}
+
+/// Weights of the composite score (MODEL.md §5). Each measure is standardised
+/// across villages (z-score) before weighting; defaults favour depth and breadth
+/// of money-metric poverty and keep a fifth for multidimensional deprivation.
+/// The desil 1–4 share has weight 0 by default: it mostly repeats P0, and the
+/// replicates cannot vary it (that needs replicate deciles of every household),
+/// so its prediction error would not show in the rank intervals.
+public struct CompositeWeights: Sendable, Equatable, Codable {
+    public var p0 = 0.40
+    public var p2 = 0.20
+    public var poorPersons = 0.20
+    public var mpiM0 = 0.20
+    public var shareDesil1to4 = 0.0
+
+    public init() {}
+}
+
+public struct ScoringOptions: Sendable {
+    /// Rupiah per capita per month.
+    public var povertyLine = 550_000.0
+    public var seed: UInt64 = 1
+    /// Replicates for the rank and P0 intervals.
+    public var bootstrap = 200
+    public var rankBy = RankBy.score
+    public var method = ScoringMethod.automatic
+    public var weights = CompositeWeights()
+    public var kecamatanEffects = false
+    public var strictCategories = false
+    /// Survey households a category level needs to get its own PMT term.
+    public var minimumLevelCount = 10
+    /// Asset index only: the share of persons taken as poor, since an index
+    /// without consumption has no poverty line of its own.
+    public var assumedHeadcount = 0.12
+    public var mpi = MultidimensionalPoverty.indonesiaDefault
+    /// Households per chunk of the registry pass (bounds memory).
+    public var chunkRows = 16_384
+    /// Worker threads for the registry pass; results do not depend on it.
+    public var threads = 2
+
+    public init() {}
+}

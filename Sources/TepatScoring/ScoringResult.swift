@@ -1,0 +1,102 @@
+import TepatData
+
+/// Per-household results, in households.csv order.
+public struct HouseholdScores: Sendable {
+    /// Mean of predicted log consumption per capita (x β + η̂_v).
+    public var logMean: [Double]
+    /// Its standard deviation (household residual and village-effect uncertainty).
+    public var logSD: [Double]
+    /// Predicted consumption per capita in rupiah (conditional median e^μ).
+    public var welfare: [Double]
+    public var desil: [Int]
+    /// Expected FGT of each household: p0 is the probability of being poor.
+    public var p0: [Double]
+    public var p1: [Double]
+    public var p2: [Double]
+}
+
+/// Village measures, in `VillageList` order.
+public struct VillageMeasures: Sendable {
+    public var households: [Int]
+    public var persons: [Double]
+    public var p0: [Double]
+    public var p1: [Double]
+    public var p2: [Double]
+    public var poorPersons: [Double]
+    public var poorHouseholds: [Double]
+    public var shareDesil1to4: [Double]
+    public var mpi: [MultidimensionalPoverty.Result]
+    /// Expected poor households deprived in each pillar (`Schemas.pillars` order).
+    public var need: [[Double]]
+    /// Per deprivation (`Deprivation.allCases` order): share of the village's
+    /// expected poor households with it.
+    public var deprivationShare: [[Double]]
+    public var score: [Double]
+}
+
+/// Where each village ranks, with its 90% intervals.
+public struct VillageRanking: Sendable {
+    /// 1 = most in need, per village.
+    public var rank: [Int]
+    /// Villages from rank 1 down.
+    public var order: [Int]
+    public var rankLow: [Int]
+    public var rankHigh: [Int]
+    public var p0Low: [Double]
+    public var p0High: [Double]
+}
+
+public struct SmallAreaSummary: Sendable, Codable {
+    public var sigma2Eta: Double
+    public var sigma2Eps: Double
+    public var surveyVillages: Int
+    public var replicates: Int
+}
+
+/// Targeting accuracy against truth.csv (MODEL.md, OUTPUTS.md). Eligible: the
+/// poorest 40% of persons by true consumption; selected: predicted desil 1–4;
+/// all shares member-weighted.
+public struct Accuracy: Sendable, Codable, Equatable {
+    /// Selected persons who are not eligible, over selected.
+    public var inclusionError: Double
+    /// Eligible persons not selected, over eligible.
+    public var exclusionError: Double
+    /// Truly poor persons (below the poverty line) selected, over truly poor.
+    public var coverage: Double
+    /// Selected persons who are not truly poor, over selected.
+    public var leakage: Double
+    /// Share of eligible selected minus share of non-eligible selected (Ravallion).
+    public var targetingDifferential: Double
+    /// Share of selected who are eligible, over 0.4 (Coady–Grosh–Hoddinott).
+    public var cgh: Double
+    /// Spearman correlation of village expected P0 with the true P0.
+    public var spearmanP0: Double
+    /// Share of villages whose true rank lies in [rank_lo, rank_hi].
+    public var rankIntervalCoverage: Double
+    /// Share of villages whose true P0 lies in [p0_lo, p0_hi].
+    public var p0IntervalCoverage: Double
+    public var medianRankIntervalWidth: Double
+    public var medianP0IntervalWidth: Double
+    /// Truly poor share of persons at the poverty line, for reference.
+    public var trueP0: Double
+}
+
+public struct ScoringResult: Sendable {
+    public var options: ScoringOptions
+    public var method: ScoringMethod
+    public var villages: VillageList
+    public var households: HouseholdScores
+    public var measures: VillageMeasures
+    public var ranking: VillageRanking
+    /// The weighted PMT (pmt_coefficients.csv); nil with the asset index.
+    public var pmt: WLSResults?
+    public var pooledLevels: [PooledLevel]
+    public var smallArea: SmallAreaSummary?
+    public var assetIndexExplainedShare: Double?
+    public var accuracy: Accuracy?
+    /// Seconds per stage.
+    public var timings: [(String, Double)]
+    /// Overall expected P0, P1, P2 (member-weighted) and poor persons.
+    public var overall: ExpectedFGT
+    public var overallPoorPersons: Double
+}
