@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TepatData", targets: ["TepatData"]),
         .library(name: "TepatGenerator", targets: ["TepatGenerator"]),
         .library(name: "TepatScoring", targets: ["TepatScoring"]),
+        .library(name: "TepatReporting", targets: ["TepatReporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -55,7 +56,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
-        .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra"]),
+        .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra"]),
         .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData"]),
     ]
 )

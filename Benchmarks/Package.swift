@@ -27,6 +27,18 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
+            name: "Scoring",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TepatData", package: tepat),
+                .product(name: "TepatGenerator", package: tepat),
+                .product(name: "TepatScoring", package: tepat),
+                .product(name: "TepatReporting", package: tepat),
+            ],
+            path: "Benchmarks/Scoring",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
             name: "Kernels",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),

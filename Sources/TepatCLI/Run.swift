@@ -76,22 +76,6 @@ extension Tepat {
         }
 
         func run() throws {
-            let started = Date()
-            let log = StageLog(enabled: !quiet)
-            let outPath = out ?? "runs/" + URL(fileURLWithPath: dataDirectory).standardizedFileURL.lastPathComponent
-            let book = try loadCodebook(codebook)
-            let clock = StageClock()
-
-            log.begin("read")
-            let data: DataSet
-            do {
-                data = try DataDirectory.load(dataDirectory, codebook: book, onError: onError)
-            } catch let error as DataErrors {
-                throw fail(with: error.log, context: "in \(dataDirectory); nothing was written (use --on-error skip to leave bad rows out)")
-            }
-            clock.lap("read")
-            log.end()
-
             var options = ScoringOptions()
             options.povertyLine = povertyLine
             options.seed = seed
@@ -101,61 +85,44 @@ extension Tepat {
             options.strictCategories = strictCategories
             options.kecamatanEffects = kecamatanEffects
             options.threads = ProcessInfo.processInfo.activeProcessorCount
-            log.begin("score")
-            let result: ScoringResult
+            var run = ScoringRun(
+                dataDirectory: dataDirectory,
+                outputDirectory: out ?? "runs/" + URL(fileURLWithPath: dataDirectory).standardizedFileURL.lastPathComponent)
+            run.options = options
+            run.onError = onError
+            run.codebook = try loadCodebook(codebook)
+            run.writeHouseholds = !noHouseholdsOutput
+            run.dialect = csvDialect
+            let log = StageLog(enabled: !quiet)
+            run.onStage = { log.begin($0) }
+
+            let outcome: ScoringRun.Outcome
             do {
-                result = try Scorer.score(data, options: options, clock: clock)
+                outcome = try run.execute()
+                log.end()
+            } catch let error as DataErrors {
+                log.end()
+                throw fail(with: error.log, context: "in \(dataDirectory); nothing was written (use --on-error skip to leave bad rows out)")
             } catch let error as ScoringError {
+                log.end()
                 throw InputFailure(description: error.description)
             }
-            log.end()
-            for level in result.pooledLevels where level.surveyHouseholds == 0 && level.registryHouseholds > 0 && !quiet {
-                printError("note: \(level.column)=\(level.level) is in households.csv (\(level.registryHouseholds) households) but not in survey.csv; scored as the reference level")
+            guard !quiet else { return }
+            let result = outcome.result
+            for level in result.pooledLevels where level.surveyHouseholds == 0 && level.registryHouseholds > 0 {
+                printError("note: \(level.column)=\(level.level) is in households.csv (\(level.registryHouseholds) households) but never in survey.csv; scored as the reference level")
             }
-
-            log.begin("write")
-            let directory = try RunDirectory(path: outPath)
-            try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
-            if !noHouseholdsOutput {
-                try ScoringOutputs.writeHouseholds(result, households: data.households, to: directory.file("households_scored.csv"))
+            if !outcome.data.problems.isEmpty {
+                printError("note: \(outcome.data.problems.count) rows left out; see rejected.csv")
             }
-            if let pmt = result.pmt { try ScoringOutputs.writeCoefficients(pmt, to: directory.file("pmt_coefficients.csv")) }
-            if csvDialect == .excelID {
-                try ScoringOutputs.writeRankings(result, to: directory.file("rankings.excel-id.csv"), dialect: .excelID)
+            let o = result.overall
+            print("\(outcome.replacedEarlierRun ? "Replaced" : "Wrote") \(outcome.directory): \(result.villages.count) villages ranked, \(outcome.data.households.rowCount) households scored (\(result.method.rawValue)).")
+            print(String(format: "Expected P0 %.1f%%, P1 %.2f%%, P2 %.2f%%; %.0f poor persons. %.2f s.",
+                         100 * o.p0, 100 * o.p1, 100 * o.p2, result.overallPoorPersons, outcome.seconds))
+            if let a = result.accuracy {
+                print(String(format: "Against truth.csv: exclusion error %.1f%%, inclusion error %.1f%%, Spearman(P0) %.3f; 90%% intervals hold the true rank for %.1f%% and the true P0 for %.1f%% of villages.",
+                             100 * a.exclusionError, 100 * a.inclusionError, a.spearmanP0, 100 * a.rankIntervalCoverage, 100 * a.p0IntervalCoverage))
             }
-            if !data.problems.isEmpty { try writeRejected(data.problems, to: directory.file("rejected.csv")) }
-            var checksums: [String: String] = [:]
-            for file in data.files { checksums[file.name] = try RunSummary.sha256(path: file.path) }
-            var summary: [(String, JSON)] = [
-                ("version", .string(RunSummary.version)), ("seed", .integer(Int(seed))),
-                ("inputs", RunSummary.inputs(data.files, checksums: checksums)),
-            ]
-            summary += RunSummary.scoring(result)
-            try directory.write("summary.json", JSON.object(summary).text() + "\n")
-            clock.lap("write")
-            log.end()
-            try directory.write("timings.json", RunSummary.timings(clock.laps, total: Date().timeIntervalSince(started)).text() + "\n")
-            let replaced = try directory.commit()
-
-            if !quiet {
-                let o = result.overall
-                print("\(replaced ? "Replaced" : "Wrote") \(directory.path): \(result.villages.count) villages ranked, \(data.households.rowCount) households scored (\(result.method.rawValue)).")
-                print(String(format: "Expected P0 %.1f%%, P1 %.2f%%, P2 %.2f%%; %.0f poor persons. Total %.2f s.",
-                             100 * o.p0, 100 * o.p1, 100 * o.p2, result.overallPoorPersons, Date().timeIntervalSince(started)))
-                if let a = result.accuracy {
-                    print(String(format: "Against truth.csv: exclusion error %.1f%%, inclusion error %.1f%%, Spearman(P0) %.3f, rank intervals hold the true rank for %.1f%% of villages.",
-                                 100 * a.exclusionError, 100 * a.inclusionError, a.spearmanP0, 100 * a.rankIntervalCoverage))
-                }
-            }
-        }
-
-        func writeRejected(_ problems: ProblemLog, to path: String) throws {
-            let w = try CSVWriter(path: path, header: ["file", "line", "column", "value", "reason"])
-            for p in problems.problems {
-                w.text(p.file); w.integer(p.line); w.text(p.column ?? ""); w.text(p.value ?? ""); w.text(p.message)
-                try w.endRow()
-            }
-            try w.close()
         }
     }
 }
@@ -169,12 +136,17 @@ extension CSVDialect: ExpressibleByArgument {}
 final class StageLog {
     private let enabled: Bool
     private var started = Date()
+    private var open = false
     init(enabled: Bool) { self.enabled = enabled && isatty(2) == 1 }
     func begin(_ stage: String) {
+        end()
         started = Date()
+        open = true
         if enabled { FileHandle.standardError.write(Data("\(stage) … ".utf8)) }
     }
     func end() {
+        guard open else { return }
+        open = false
         if enabled { FileHandle.standardError.write(Data(String(format: "%.2f s\n", Date().timeIntervalSince(started)).utf8)) }
     }
 }

@@ -87,6 +87,19 @@ public enum ScoringOutputs {
     }
 }
 
+extension ScoringOutputs {
+    /// Rows left out under `--on-error skip`, with where and why (values masked
+    /// as in messages, so no NIK is written).
+    public static func writeRejected(_ problems: ProblemLog, to path: String) throws {
+        let w = try CSVWriter(path: path, header: ["file", "line", "column", "value", "reason"])
+        for p in problems.problems {
+            w.text(p.file); w.integer(p.line); w.text(p.column ?? ""); w.text(p.value ?? ""); w.text(p.message)
+            try w.endRow()
+        }
+        try w.close()
+    }
+}
+
 /// CSV flavours: the contract's (`,` and `.`), and Indonesian Excel's (`;` and `,`).
 public enum CSVDialect: String, Sendable, CaseIterable {
     case standard

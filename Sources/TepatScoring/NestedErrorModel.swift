@@ -28,6 +28,11 @@ public struct NestedErrorModel: Sendable {
     }
 
     public func fit() throws -> NestedErrorFit {
+        // Dependent columns are found once, on the untransformed design, and left
+        // out of every REML evaluation (the transform keeps dependencies).
+        let fullP = design.columns
+        let kept = try LeastSquares.solve(design, response).keptColumns
+        let design = kept.count == fullP ? self.design : self.design.selectingColumns(kept)
         let n = design.rows, p = design.columns
         var size = [Int](repeating: 0, count: villageCount)
         for v in village { size[Int(v)] += 1 }
@@ -80,7 +85,7 @@ public struct NestedErrorModel: Sendable {
         let golden = (5.0.squareRoot() - 1) / 2
         var a = hi - golden * (hi - lo), b = lo + golden * (hi - lo)
         var fa = try gls(exp(a)).logLikelihood, fb = try gls(exp(b)).logLikelihood
-        for _ in 0..<40 {
+        for _ in 0..<28 {  // brackets log λ to within 2·10⁻⁵
             if fa > fb {
                 hi = b; b = a; fb = fa
                 a = hi - golden * (hi - lo); fa = try gls(exp(a)).logLikelihood
@@ -103,10 +108,13 @@ public struct NestedErrorModel: Sendable {
         let gls = final.solution
         let rInverse = try upperTriangularInverse(gls.r)
         let bread = try BLAS.product(rInverse, rInverse, transposeB: true)
-        var covariance = Matrix(rows: p, columns: p)
+        // Back to the full design's columns (dropped terms: coefficient 0, no variance).
+        var covariance = Matrix(rows: fullP, columns: fullP)
         for (a, ja) in gls.keptColumns.enumerated() {
-            for (b, jb) in gls.keptColumns.enumerated() { covariance[ja, jb] = sigma2Eps * bread[a, b] }
+            for (b, jb) in gls.keptColumns.enumerated() { covariance[kept[ja], kept[jb]] = sigma2Eps * bread[a, b] }
         }
+        var coefficients = [Double](repeating: 0, count: fullP)
+        for (k, j) in kept.enumerated() { coefficients[j] = gls.coefficients[k] }
 
         // EBP of each sampled village's effect: γ_v (ȳ_v − x̄_v β), with
         // γ_v = σ²_η / (σ²_η + σ²_ε/n_v); its conditional variance σ²_η(1 − γ_v).
@@ -129,7 +137,7 @@ public struct NestedErrorModel: Sendable {
         let sd = (residuals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, n - 1))).squareRoot()
         residuals = residuals.map { sd > 0 ? ($0 - mean) / sd : 0 }
         return NestedErrorFit(
-            coefficients: gls.coefficients, covariance: covariance, sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps,
+            coefficients: coefficients, covariance: covariance, sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps,
             logLambdaSE: logLambdaSE, surveySize: size, meanResidual: meanResidual,
             standardisedResiduals: residuals, surveyVillages: sampled.count)
     }

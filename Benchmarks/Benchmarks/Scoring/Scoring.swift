@@ -1,0 +1,47 @@
+import Benchmark
+import Foundation
+import TepatData
+import TepatGenerator
+import TepatReporting
+import TepatScoring
+
+/// The kabupaten of the README's figures: 300,000 households, 400 villages, seed 1.
+let kabupaten: String = {
+    let directory = NSTemporaryDirectory() + "tepat-bench-kabupaten-300k"
+    if !FileManager.default.fileExists(atPath: directory + "/truth.csv") {
+        var options = GeneratorOptions()
+        options.households = 300_000
+        options.villages = 400
+        options.seed = 1
+        _ = try! KabupatenGenerator(options: options).write(to: directory)
+    }
+    return directory
+}()
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal],
+        timeUnits: .milliseconds,
+        warmupIterations: 1,
+        maxDuration: .seconds(30),
+        maxIterations: 8
+    )
+
+    // `tepat run` end to end, scoring half: read, PMT, small-area model,
+    // prediction, B = 200 replicates, aggregation, all output files.
+    Benchmark("Scoring run 300k households B=200") { benchmark in
+        var run = ScoringRun(dataDirectory: kabupaten, outputDirectory: NSTemporaryDirectory() + "tepat-bench-run")
+        run.options.threads = ProcessInfo.processInfo.activeProcessorCount
+        benchmark.startMeasurement()
+        blackHole(try run.execute())
+    }
+
+    // Scoring alone, data already in memory.
+    let data = try! DataDirectory.load(kabupaten)
+    Benchmark("Score in memory 300k households B=200") { benchmark in
+        var options = ScoringOptions()
+        options.threads = ProcessInfo.processInfo.activeProcessorCount
+        benchmark.startMeasurement()
+        blackHole(try Scorer.score(data, options: options))
+    }
+}

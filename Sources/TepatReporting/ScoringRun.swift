@@ -1,0 +1,89 @@
+import Foundation
+import TepatData
+import TepatScoring
+
+/// One `tepat run`: load a DATA_DIR, score it, write the run directory
+/// atomically. The CLI, the benchmarks and the tests all go through this.
+public struct ScoringRun {
+    public var dataDirectory: String
+    public var outputDirectory: String
+    public var options = ScoringOptions()
+    public var onError = OnError.fail
+    public var codebook: Codebook? = nil
+    public var writeHouseholds = true
+    public var dialect = CSVDialect.standard
+    /// Called at the start of each stage, for progress display.
+    public var onStage: (String) -> Void = { _ in }
+
+    public init(dataDirectory: String, outputDirectory: String) {
+        self.dataDirectory = dataDirectory
+        self.outputDirectory = outputDirectory
+    }
+
+    public struct Outcome {
+        public var result: ScoringResult
+        public var data: DataSet
+        public var directory: String
+        public var replacedEarlierRun: Bool
+        public var seconds: Double
+    }
+
+    public func execute() throws -> Outcome {
+        let started = Date()
+        let clock = StageClock()
+        onStage("read")
+        let data = try DataDirectory.load(dataDirectory, codebook: codebook, onError: onError)
+        clock.lap("read")
+        // Checksums of the inputs are independent of scoring: compute them alongside.
+        let checksums = ChecksumTask(files: data.files)
+        onStage("score")
+        let result = try Scorer.score(data, options: options, clock: clock)
+
+        onStage("write")
+        let directory = try RunDirectory(path: outputDirectory)
+        try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
+        if writeHouseholds {
+            try ScoringOutputs.writeHouseholds(result, households: data.households, to: directory.file("households_scored.csv"))
+        }
+        if let pmt = result.pmt { try ScoringOutputs.writeCoefficients(pmt, to: directory.file("pmt_coefficients.csv")) }
+        if dialect == .excelID {
+            try ScoringOutputs.writeRankings(result, to: directory.file("rankings.excel-id.csv"), dialect: .excelID)
+            if let pmt = result.pmt { try ScoringOutputs.writeCoefficients(pmt, to: directory.file("pmt_coefficients.excel-id.csv"), dialect: .excelID) }
+        }
+        if !data.problems.isEmpty { try ScoringOutputs.writeRejected(data.problems, to: directory.file("rejected.csv")) }
+        var summary: [(String, JSON)] = [
+            ("version", .string(RunSummary.version)), ("seed", .integer(Int(options.seed))),
+            ("inputs", RunSummary.inputs(data.files, checksums: try checksums.wait())),
+        ]
+        summary += RunSummary.scoring(result)
+        try directory.write("summary.json", JSON.object(summary).text() + "\n")
+        clock.lap("write")
+        let seconds = Date().timeIntervalSince(started)
+        try directory.write("timings.json", RunSummary.timings(clock.laps, total: seconds).text() + "\n")
+        let replaced = try directory.commit()
+        return Outcome(result: result, data: data, directory: directory.path, replacedEarlierRun: replaced, seconds: seconds)
+    }
+}
+
+/// SHA-256 of the input files on a background thread.
+final class ChecksumTask: @unchecked Sendable {
+    private var result: Result<[String: String], Error>? = nil
+    private let done = DispatchSemaphore(value: 0)
+
+    init(files: [LoadedFile]) {
+        let list = files.map { ($0.name, $0.path) }
+        Thread.detachNewThread { [self] in
+            result = Result {
+                var sums: [String: String] = [:]
+                for (name, path) in list { sums[name] = try RunSummary.sha256(path: path) }
+                return sums
+            }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> [String: String] {
+        done.wait()
+        return try result!.get()
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import XCTest
+@testable import LinearAlgebra
+@testable import TepatData
+@testable import TepatGenerator
+@testable import TepatReporting
+@testable import TepatScoring
+
+/// Whole runs on generated kabupaten: the files of OUTPUTS.md, determinism,
+/// no personal data out, nothing half-written, honest intervals.
+final class ScoringRunTests: XCTestCase {
+    static let generated: String = {
+        let dir = NSTemporaryDirectory() + "tepat-scoring-tests-\(getpid())"
+        var options = GeneratorOptions()
+        options.households = 24_000
+        options.villages = 120
+        options.seed = 5
+        options.surveyHouseholds = 1_200
+        _ = try! KabupatenGenerator(options: options).write(to: dir)
+        return dir
+    }()
+
+    func scratch() -> String {
+        let dir = NSTemporaryDirectory() + "tepat-run-\(UUID().uuidString)"
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
+
+    func run(_ out: String, threads: Int = 2, bootstrap: Int = 100) throws -> ScoringRun.Outcome {
+        var run = ScoringRun(dataDirectory: Self.generated, outputDirectory: out)
+        run.options.threads = threads
+        run.options.bootstrap = bootstrap
+        return try run.execute()
+    }
+
+    func testRunWritesTheContractFiles() throws {
+        let out = scratch()
+        let outcome = try run(out)
+        for file in ["rankings.csv", "households_scored.csv", "pmt_coefficients.csv", "summary.json", "timings.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
+        }
+        let rankings = try String(contentsOfFile: out + "/rankings.csv", encoding: .utf8)
+        let header = rankings.prefix { $0 != "\n" }
+        XCTAssertTrue(header.hasPrefix("rank,kode_desa,nama_desa,nama_kecamatan,households,persons,p0,p1,p2,poor_persons,poor_households,rank_lo,rank_hi,p0_lo,p0_hi,share_desil_1_4,mpi_h,mpi_a,mpi_m0,score,top_deprivations,need_housing,need_environment,need_education,need_health,need_economy,need_social"), String(header))
+        XCTAssertEqual(rankings.split(separator: "\n").count, 121)
+        let households = try String(contentsOfFile: out + "/households_scored.csv", encoding: .utf8)
+        XCTAssertTrue(households.hasPrefix("household_id,kode_desa,welfare_pc,desil,p_poor\n"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        for key in ["version", "seed", "inputs", "pmt", "overall", "accuracy"] { XCTAssertNotNil(summary[key], key) }
+        let pmt = summary["pmt"] as! [String: Any]
+        for key in ["n", "p", "rank", "r2", "adj_r2", "sigma", "dropped"] { XCTAssertNotNil(pmt[key], key) }
+        let accuracy = summary["accuracy"] as! [String: Any]
+        for key in ["inclusion_error", "exclusion_error", "coverage", "leakage", "targeting_differential", "cgh", "spearman_p0", "rank_interval_coverage"] {
+            XCTAssertNotNil(accuracy[key], key)
+        }
+        // Every village is ranked once, ranks 1…V, and each interval holds its rank.
+        let r = outcome.result.ranking
+        XCTAssertEqual(Set(r.rank), Set(1...120))
+        for v in 0..<120 {
+            XCTAssertLessThanOrEqual(r.rankLow[v], r.rankHigh[v])
+            XCTAssertLessThanOrEqual(r.p0Low[v], r.p0High[v])
+        }
+    }
+
+    /// Same inputs and seed: byte-identical files (timings.json aside), whatever
+    /// the worker and BLAS thread counts.
+    func testSameSeedGivesIdenticalFilesAcrossThreadCounts() throws {
+        let a = scratch(), b = scratch()
+        BLAS.setThreadCount(2)
+        _ = try run(a, threads: 2)
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(2) }
+        _ = try run(b, threads: 1)
+        for file in ["rankings.csv", "households_scored.csv", "pmt_coefficients.csv", "summary.json"] {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a + "/" + file)),
+                           try Data(contentsOf: URL(fileURLWithPath: b + "/" + file)), file)
+        }
+    }
+
+    /// No NIK of households.csv appears in any output file.
+    func testNoNIKReachesAnOutput() throws {
+        let out = scratch()
+        _ = try run(out, bootstrap: 10)
+        let households = try TableReader(path: Self.generated + "/households.csv", schema: Schemas.households).readAll()
+        XCTAssertEqual(households.rowCount, 24_000)
+        // The reader never stores NIKs, so take them from the file text.
+        let text = try String(contentsOfFile: Self.generated + "/households.csv", encoding: .utf8)
+        let niks = Set(text.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[2]) })
+        XCTAssertEqual(niks.first?.count, 16)
+        for file in try FileManager.default.contentsOfDirectory(atPath: out) {
+            let content = try String(contentsOfFile: out + "/" + file, encoding: .utf8)
+            // NIKs are 16 digits: scan every run of 16 digits in the file.
+            var digits = ""
+            for ch in content {
+                if ch.isASCII && ch.isNumber { digits.append(ch); continue }
+                if digits.count >= 16 {
+                    for start in 0...(digits.count - 16) {
+                        let window = String(digits.dropFirst(start).prefix(16))
+                        XCTAssertFalse(niks.contains(window), "\(file) contains a NIK")
+                    }
+                }
+                digits = ""
+            }
+        }
+    }
+
+    func testFailedRunLeavesNothing() throws {
+        let data = scratch()
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        try "household_id,kode_desa\nA,35.14.01.2001\n".write(toFile: data + "/households.csv", atomically: true, encoding: .utf8)
+        let out = scratch()
+        var run = ScoringRun(dataDirectory: data, outputDirectory: out)
+        run.options.bootstrap = 10
+        XCTAssertThrowsError(try run.execute())
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let parent = (out as NSString).deletingLastPathComponent
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: parent).filter { $0.contains((out as NSString).lastPathComponent) }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    /// On generated data with a village effect the indicators cannot see, the
+    /// 90% intervals must hold the truth for most villages (this small kabupaten:
+    /// 120 villages of 200 households; at least 80% for both, over 0.75 Spearman).
+    func testIntervalsAreCalibratedOnGeneratedData() throws {
+        let outcome = try run(scratch(), bootstrap: 200)
+        let a = try XCTUnwrap(outcome.result.accuracy)
+        XCTAssertGreaterThanOrEqual(a.rankIntervalCoverage, 0.80)
+        XCTAssertGreaterThanOrEqual(a.p0IntervalCoverage, 0.80)
+        XCTAssertGreaterThan(a.spearmanP0, 0.75)
+        XCTAssertLessThan(a.exclusionError, 0.4)
+        XCTAssertEqual(outcome.result.overall.p0, a.trueP0, accuracy: 0.03, "expected headcount close to the true one")
+    }
+
+    func testAssetIndexWithoutSurvey() throws {
+        let data = scratch()
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        for file in ["households.csv", "villages.csv", "truth.csv"] {
+            try FileManager.default.copyItem(atPath: Self.generated + "/" + file, toPath: data + "/" + file)
+        }
+        var run = ScoringRun(dataDirectory: data, outputDirectory: scratch())
+        run.options.bootstrap = 20
+        let outcome = try run.execute()
+        XCTAssertEqual(outcome.result.method, .assetIndex)
+        XCTAssertNil(outcome.result.pmt)
+        XCTAssertEqual(outcome.result.overall.p0, 0.12, accuracy: 0.01, "the assumed headcount")
+        XCTAssertGreaterThan(try XCTUnwrap(outcome.result.accuracy).spearmanP0, 0.5)
+    }
+}
