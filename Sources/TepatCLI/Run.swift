@@ -64,6 +64,9 @@ extension Tepat {
         @Flag(name: .customLong("kecamatan-effects"), help: "Add kecamatan fixed effects to the PMT.")
         var kecamatanEffects = false
 
+        @Flag(help: "Shrink the model's coefficients by ridge regression, the penalty chosen by 5-fold cross-validation.")
+        var ridge = false
+
         @Flag(name: .customLong("no-households-output"), help: "Do not write households_scored.csv.")
         var noHouseholdsOutput = false
 
@@ -84,6 +87,7 @@ extension Tepat {
             options.method = method
             options.strictCategories = strictCategories
             options.kecamatanEffects = kecamatanEffects
+            options.ridge = ridge
             options.threads = ProcessInfo.processInfo.activeProcessorCount
             var run = ScoringRun(
                 dataDirectory: dataDirectory,

@@ -44,7 +44,9 @@ public enum RunSummary {
                     ("model", .string("nested error (Battese-Harter-Fuller), EBP village effects, village-mean PMT index as contextual covariate")),
                     ("sigma2_eta", .number(s.sigma2Eta)), ("sigma2_eps", .number(s.sigma2Eps)),
                     ("survey_villages", .integer(s.surveyVillages)), ("replicates", .integer(s.replicates)),
-                    ("interval", .string("90% (5th and 95th percentiles of the replicates)"))])))
+                    ("interval", .string("90% (5th and 95th percentiles of the replicates)")),
+                    ("ridge", s.ridge.map { .object([("lambda", .number($0.lambda)), ("cv_rmse", .number($0.cvRMSE)),
+                                                      ("cv_rmse_unpenalized", .number($0.unpenalizedCVRMSE))]) } ?? .null)])))
             }
             pairs.append(("pmt", .object(block)))
         } else if let share = r.assetIndexExplainedShare {

@@ -19,12 +19,18 @@ public struct NestedErrorModel: Sendable {
     /// Village (index into the run's villages) of each survey household.
     public let village: [Int32]
     public let villageCount: Int
+    /// Shrink the GLS coefficients by ridge, λ by 5-fold cross-validation on the
+    /// Fuller–Battese-transformed survey (the intercept is not shrunk).
+    public let ridge: Bool
+    public let seed: UInt64
 
-    public init(design: Matrix, response: [Double], village: [Int32], villageCount: Int) {
+    public init(design: Matrix, response: [Double], village: [Int32], villageCount: Int, ridge: Bool = false, seed: UInt64 = 1) {
         self.design = design
         self.response = response
         self.village = village
         self.villageCount = villageCount
+        self.ridge = ridge
+        self.seed = seed
     }
 
     public func fit() throws -> NestedErrorFit {
@@ -52,7 +58,7 @@ public struct NestedErrorModel: Sendable {
         /// transform (subtract θ_v = 1 − 1/√(1 + n_v λ) times the village mean from
         /// y and x), and the restricted log-likelihood profiled over β and σ²_ε:
         ///   ℓ_R(λ) = −½[(n−k)·log σ̂²_ε + Σ_v log(1 + n_v λ) + log|X*ᵀX*|].
-        func gls(_ lambda: Double) throws -> (solution: LeastSquaresSolution, sigma2Eps: Double, logLikelihood: Double) {
+        func gls(_ lambda: Double) throws -> (solution: LeastSquaresSolution, sigma2Eps: Double, logLikelihood: Double, x: Matrix, y: [Double]) {
             var theta = [Double](repeating: 0, count: villageCount)
             var logDetH = 0.0
             for v in sampled {
@@ -77,7 +83,7 @@ public struct NestedErrorModel: Sendable {
             let k = solution.rank
             let sigma2 = solution.residualSumOfSquares / Double(max(1, n - k))
             let logDetXtX = 2 * solution.r.diagonal.reduce(0) { $0 + log(abs($1)) }
-            return (solution, sigma2, -0.5 * (Double(n - k) * log(sigma2) + logDetH + logDetXtX))
+            return (solution, sigma2, -0.5 * (Double(n - k) * log(sigma2) + logDetH + logDetXtX), xStar, yStar)
         }
 
         // REML: golden-section search of ℓ_R over log λ in [1e-6, 1e2].
@@ -105,29 +111,40 @@ public struct NestedErrorModel: Sendable {
         let logLambdaSE = curvature < 0 ? (-1 / curvature).squareRoot() : 0
         let sigma2Eps = final.sigma2Eps
         let sigma2Eta = lambda * sigma2Eps
-        let gls = final.solution
-        let rInverse = try upperTriangularInverse(gls.r)
-        let bread = try BLAS.product(rInverse, rInverse, transposeB: true)
+        var beta = final.solution.coefficients
+        var reducedCovariance: Matrix
+        var ridgeSummary: RidgeSummary? = nil
+        if ridge {
+            let cv = try RidgeCrossValidation(design: final.x, response: final.y, unpenalized: kept.first == 0 ? [0] : [], seed: seed).fit()
+            beta = cv.coefficients
+            reducedCovariance = cv.covariance
+            ridgeSummary = RidgeSummary(lambda: cv.lambda, cvRMSE: cv.cvRMSE, unpenalizedCVRMSE: cv.unpenalizedRMSE)
+        } else {
+            let rInverse = try upperTriangularInverse(final.solution.r)
+            let bread = try BLAS.product(rInverse, rInverse, transposeB: true)
+            reducedCovariance = Matrix(rows: p, columns: p)
+            for (a, ja) in final.solution.keptColumns.enumerated() {
+                for (b, jb) in final.solution.keptColumns.enumerated() { reducedCovariance[ja, jb] = sigma2Eps * bread[a, b] }
+            }
+        }
         // Back to the full design's columns (dropped terms: coefficient 0, no variance).
         var covariance = Matrix(rows: fullP, columns: fullP)
-        for (a, ja) in gls.keptColumns.enumerated() {
-            for (b, jb) in gls.keptColumns.enumerated() { covariance[kept[ja], kept[jb]] = sigma2Eps * bread[a, b] }
-        }
+        for a in 0..<p { for b in 0..<p { covariance[kept[a], kept[b]] = reducedCovariance[a, b] } }
         var coefficients = [Double](repeating: 0, count: fullP)
-        for (k, j) in kept.enumerated() { coefficients[j] = gls.coefficients[k] }
+        for (k, j) in kept.enumerated() { coefficients[j] = beta[k] }
 
         // EBP of each sampled village's effect: γ_v (ȳ_v − x̄_v β), with
         // γ_v = σ²_η / (σ²_η + σ²_ε/n_v); its conditional variance σ²_η(1 − γ_v).
         var meanResidual = [Double](repeating: 0, count: villageCount)
         for v in sampled {
             var xbar = 0.0
-            for j in 0..<p { xbar += xMeans[v, j] * gls.coefficients[j] }
+            for j in 0..<p { xbar += xMeans[v, j] * beta[j] }
             meanResidual[v] = yMeans[v] - xbar
         }
         // Household residuals net of the EBP village effect, standardised to unit
         // variance: replicates draw from them (ELL) rather than from a normal, so
         // skewed or heavy-tailed welfare shows in the intervals.
-        let fitted = try BLAS.product(design, gls.coefficients)
+        let fitted = try BLAS.product(design, beta)
         var residuals = (0..<n).map { i -> Double in
             let v = Int(village[i])
             let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / Double(size[v]))
@@ -139,7 +156,7 @@ public struct NestedErrorModel: Sendable {
         return NestedErrorFit(
             coefficients: coefficients, covariance: covariance, sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps,
             logLambdaSE: logLambdaSE, surveySize: size, meanResidual: meanResidual,
-            standardisedResiduals: residuals, surveyVillages: sampled.count)
+            standardisedResiduals: residuals, surveyVillages: sampled.count, ridge: ridgeSummary)
     }
 }
 
@@ -158,6 +175,8 @@ public struct NestedErrorFit: Sendable {
     /// Survey household residuals (net of village effects), mean 0, variance 1.
     public let standardisedResiduals: [Double]
     public let surveyVillages: Int
+    /// Present when the coefficients were shrunk by ridge.
+    public let ridge: RidgeSummary?
 
     /// EBP of η_v and Var(η_v | survey) for a village-effect variance σ²_η:
     /// γ_v (ȳ_v − x̄_v β̂) and σ²_η(1 − γ_v) with γ_v = σ²_η/(σ²_η + σ²_ε/n_v);
@@ -171,4 +190,10 @@ public struct NestedErrorFit: Sendable {
 
     public var villageEffects: [Double] { surveySize.indices.map { villageEffect($0).mean } }
     public var villageEffectVariances: [Double] { surveySize.indices.map { villageEffect($0).variance } }
+}
+
+public struct RidgeSummary: Sendable, Codable, Equatable {
+    public var lambda: Double
+    public var cvRMSE: Double
+    public var unpenalizedCVRMSE: Double
 }

@@ -53,8 +53,11 @@ public enum Scorer {
             let encoder = base.withContext(context)
             let surveyDesign = encoder.encode(survey)
             pmt = try WeightedLeastSquares(design: surveyDesign, response: response, weights: weights, termNames: encoder.termNames).fit()
-            let nested = try NestedErrorModel(design: surveyDesign, response: response, village: survey.village, villageCount: villages.count).fit()
-            smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages, replicates: options.bootstrap)
+            let nested = try NestedErrorModel(
+                design: surveyDesign, response: response, village: survey.village, villageCount: villages.count,
+                ridge: options.ridge, seed: options.seed).fit()
+            smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
+                                         replicates: options.bootstrap, ridge: nested.ridge)
             clock.lap("pmt")
 
             // Replicate draws: β* ~ N(β̂, Cov β̂) by a Cholesky factor of the kept

@@ -42,6 +42,8 @@ public struct ScoringOptions: Sendable {
     public var method = ScoringMethod.automatic
     public var weights = CompositeWeights()
     public var kecamatanEffects = false
+    /// Ridge-shrunk coefficients, λ by 5-fold cross-validation.
+    public var ridge = false
     public var strictCategories = false
     /// Survey households a category level needs to get its own PMT term.
     public var minimumLevelCount = 10

@@ -51,6 +51,7 @@ public struct SmallAreaSummary: Sendable, Codable {
     public var sigma2Eps: Double
     public var surveyVillages: Int
     public var replicates: Int
+    public var ridge: RidgeSummary?
 }
 
 /// Targeting accuracy against truth.csv (MODEL.md, OUTPUTS.md). Eligible: the

@@ -235,3 +235,46 @@ final class AssetIndexTests: XCTestCase {
         XCTAssertEqual(fit.explainedShare, (1 + 1 / 1.09) / 3, accuracy: 0.02)
     }
 }
+
+final class RidgeTests: XCTestCase {
+    func data(signal: Double, n: Int = 400, seed: UInt64 = 1) -> (Matrix, [Double]) {
+        var sampler = NormalSampler(seed: seed, stream: 11)
+        var rows: [[Double]] = [], y: [Double] = []
+        for _ in 0..<n {
+            let x = (0..<8).map { _ in sampler.normal() }
+            rows.append([1] + x)
+            y.append(2 + signal * (x[0] - 0.5 * x[1] + 0.25 * x[2]) + sampler.normal())
+        }
+        return (Matrix(rows), y)
+    }
+
+    /// The chosen fit solves the penalised normal equations (XᵀX + P)β = Xᵀy,
+    /// with P = λ·diag(scale²) on every column but the intercept.
+    func testFinalFitSolvesThePenalisedNormalEquations() throws {
+        let (x, y) = data(signal: 0.3)
+        let fit = try RidgeCrossValidation(design: x, response: y, unpenalized: [0]).fit()
+        var xtx = BLAS.gram(x)
+        for j in 1..<x.columns {
+            let rms = (x.column(j).reduce(0) { $0 + $1 * $1 } / Double(x.rows)).squareRoot()
+            xtx[j, j] += fit.lambda * rms * rms
+        }
+        let lhs = try BLAS.product(xtx, fit.coefficients)
+        let rhs = try BLAS.product(x, transpose: true, y)
+        for j in 0..<x.columns { XCTAssertEqual(lhs[j], rhs[j], accuracy: 1e-8 * max(1, abs(rhs[j]))) }
+        XCTAssertEqual(fit.grid.first?.lambda, 0, "the grid starts with no penalty")
+    }
+
+    /// Cross-validation shrinks hard when the predictors carry nothing, and
+    /// hardly at all when they carry a strong signal.
+    func testPenaltyFollowsTheSignal() throws {
+        let (xNoise, yNoise) = data(signal: 0)
+        let (xSignal, ySignal) = data(signal: 2)
+        let noise = try RidgeCrossValidation(design: xNoise, response: yNoise, unpenalized: [0]).fit()
+        let signal = try RidgeCrossValidation(design: xSignal, response: ySignal, unpenalized: [0]).fit()
+        XCTAssertGreaterThan(noise.lambda, 10 * max(signal.lambda, 1e-9))
+        XCTAssertLessThanOrEqual(signal.cvRMSE, signal.unpenalizedRMSE + 1e-12)
+        // Strong signal: coefficients close to the truth (2, 1·2, −0.5·2, 0.25·2).
+        XCTAssertEqual(signal.coefficients[1], 2, accuracy: 0.15)
+        XCTAssertEqual(signal.coefficients[2], -1, accuracy: 0.15)
+    }
+}
