@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TepatData", targets: ["TepatData"]),
         .library(name: "TepatGenerator", targets: ["TepatGenerator"]),
         .library(name: "TepatScoring", targets: ["TepatScoring"]),
+        .library(name: "TepatAllocation", targets: ["TepatAllocation"]),
         .library(name: "TepatReporting", targets: ["TepatReporting"]),
     ],
     dependencies: [
@@ -38,9 +39,10 @@ let package = Package(
         ),
         .target(name: "TepatGenerator", dependencies: ["TepatData"]),
         .target(name: "TepatScoring", dependencies: ["TepatData", "LinearAlgebra"]),
+        .target(name: "TepatAllocation", dependencies: ["TepatData", "TepatScoring"]),
         .target(
             name: "TepatReporting",
-            dependencies: ["TepatData", "TepatScoring", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["TepatData", "TepatScoring", "TepatAllocation", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "TepatCLI",
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
         .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra"]),
+        .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "TepatScoring", "TepatData", "TepatGenerator"]),
         .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData"]),
     ]
 )

@@ -1,0 +1,99 @@
+import XCTest
+@testable import TepatAllocation
+@testable import TepatScoring
+
+final class NetworkSimplexTests: XCTestCase {
+    /// A hand-worked instance: ship 4 units from s to t over two paths, one
+    /// cheap but capacity 3 (cost 1 + 1), one dear (cost 5): optimum 3·2 + 1·5 = 11.
+    func testHandWorked() {
+        var net = FlowNetwork()
+        let s = net.addNode(supply: 4), a = net.addNode(), t = net.addNode(supply: -4)
+        net.addArc(from: s, to: a, upper: 3, cost: 1)
+        net.addArc(from: a, to: t, upper: 10, cost: 1)
+        net.addArc(from: s, to: t, upper: 10, cost: 5)
+        let solution = NetworkSimplex.solve(net)
+        XCTAssertEqual(solution.status, .optimal)
+        XCTAssertEqual(solution.totalCost, 11, accuracy: 1e-12)
+        XCTAssertEqual(solution.flow, [3, 3, 1])
+        assertComplementarySlackness(net, solution)
+    }
+
+    func testInfeasibleWhenSupplyCannotReachDemand() {
+        var net = FlowNetwork()
+        let s = net.addNode(supply: 5), t = net.addNode(supply: -5)
+        net.addArc(from: s, to: t, upper: 3, cost: 1)
+        XCTAssertEqual(NetworkSimplex.solve(net).status, .infeasible)
+    }
+
+    func testLowerBoundsAreHonoured() {
+        var net = FlowNetwork()
+        let s = net.addNode(supply: 5), t = net.addNode(supply: -5)
+        let cheap = net.addArc(from: s, to: t, upper: 5, cost: 1)
+        let forced = net.addArc(from: s, to: t, lower: 2, upper: 5, cost: 3)
+        let solution = NetworkSimplex.solve(net)
+        XCTAssertEqual(solution.flow[cheap], 3)
+        XCTAssertEqual(solution.flow[forced], 2)
+        XCTAssertEqual(solution.totalCost, 9, accuracy: 1e-12)
+    }
+
+    /// 1,500 random small networks: the optimum equals an independent dense LP
+    /// simplex's to 1e-9 relative, and the potentials satisfy complementary
+    /// slackness on every arc.
+    func testAgreesWithDenseLPOnRandomInstances() {
+        var rng = NormalSampler(seed: 99, stream: 4)
+        var feasible = 0
+        for instance in 0..<1_500 {
+            let n = 2 + rng.index(5)
+            var net = FlowNetwork()
+            var supplies = [Int64](repeating: 0, count: n)
+            for _ in 0..<rng.index(3) + 1 {
+                let from = rng.index(n), to = rng.index(n)
+                let q = Int64(rng.index(6))
+                supplies[from] += q; supplies[to] -= q
+            }
+            for u in 0..<n { net.addNode(supply: supplies[u]) }
+            let arcs = 1 + rng.index(9)
+            for _ in 0..<arcs {
+                let from = rng.index(n)
+                var to = rng.index(n)
+                if to == from { to = (to + 1) % n }
+                let lower = rng.index(4) == 0 ? Int64(rng.index(2)) : 0
+                let upper = lower + Int64(rng.index(7))
+                let cost = (rng.normal() * 10).rounded() / 4
+                net.addArc(from: from, to: to, lower: lower, upper: upper, cost: cost)
+            }
+            let solution = NetworkSimplex.solve(net)
+            // The same problem as a dense LP: conservation rows, bounds via shift.
+            var c = [Double](), a = [[Double]](repeating: [], count: n), b = supplies.map(Double.init), u = [Double]()
+            for e in 0..<net.arcCount {
+                c.append(net.cost[e])
+                u.append(Double(net.upper[e] - net.lower[e]))
+                for v in 0..<n { a[v].append(v == net.tail[e] ? 1 : v == net.head[e] ? -1 : 0) }
+                b[net.tail[e]] -= Double(net.lower[e]); b[net.head[e]] += Double(net.lower[e])
+            }
+            let shift = (0..<net.arcCount).reduce(0.0) { $0 + Double(net.lower[$1]) * net.cost[$1] }
+            let lp = DenseLP(c: c, a: a, b: b, upper: u).solve()
+            switch lp {
+            case .infeasible:
+                XCTAssertEqual(solution.status, .infeasible, "instance \(instance)")
+            case .optimal(let value):
+                feasible += 1
+                XCTAssertEqual(solution.status, .optimal, "instance \(instance)")
+                XCTAssertEqual(solution.totalCost, value + shift, accuracy: 1e-9 * max(1, abs(value + shift)), "instance \(instance)")
+                assertComplementarySlackness(net, solution)
+            }
+        }
+        XCTAssertGreaterThan(feasible, 300, "enough feasible instances to mean something")
+    }
+
+    func assertComplementarySlackness(_ net: FlowNetwork, _ solution: FlowSolution, file: StaticString = #filePath, line: UInt = #line) {
+        for e in 0..<net.arcCount {
+            let rc = solution.reducedCost(net, arc: e)
+            let f = solution.flow[e]
+            XCTAssertTrue(f >= net.lower[e] && f <= net.upper[e], "arc \(e) flow out of bounds", file: file, line: line)
+            if f > net.lower[e] && f < net.upper[e] { XCTAssertEqual(rc, 0, accuracy: 1e-9, "arc \(e) between bounds", file: file, line: line) }
+            if f == net.lower[e] && f < net.upper[e] { XCTAssertGreaterThanOrEqual(rc, -1e-9, "arc \(e) at lower", file: file, line: line) }
+            if f == net.upper[e] && f > net.lower[e] { XCTAssertLessThanOrEqual(rc, 1e-9, "arc \(e) at upper", file: file, line: line) }
+        }
+    }
+}
