@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "TepatCLI",
             dependencies: [
-                "TepatData", "TepatGenerator", "TepatScoring", "TepatReporting", "LinearAlgebra",
+                "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatReporting", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -5,8 +5,10 @@
 /// violating arc of a block of √m arcs, as LEMON's default), and the leaving arc
 /// is the last blocking arc met when walking the cycle from its apex along its
 /// orientation (Cunningham's rule): the tree stays strongly feasible, so
-/// degenerate pivots cannot cycle. After each pivot the tree's parent links
-/// and potentials are rebuilt from the root, which is simple and exact.
+/// degenerate pivots cannot cycle. After each pivot only the subtree cut off by
+/// the leaving arc is re-hung (from the entering arc) and its parent links,
+/// depths and potentials recomputed; tree adjacency is kept in flat linked
+/// lists, so no pivot allocates.
 /// Deterministic: the same network always gives the same flows.
 public enum NetworkSimplex {
     public static func solve(_ network: FlowNetwork, tolerance: Double = 1e-12) -> FlowSolution {
@@ -42,20 +44,41 @@ public enum NetworkSimplex {
             else { tail[a] = root; head[a] = u; flow[a] = -supply[u] }
             state[a] = 0
         }
-        var treeArcs = [[Int]](repeating: [], count: n + 1)
-        for u in 0..<n { treeArcs[u].append(m + u); treeArcs[root].append(m + u) }
+        // Tree adjacency as doubly linked lists of slots; slot 2a is arc a at its
+        // tail, 2a + 1 at its head.
+        var firstSlot = [Int](repeating: -1, count: n + 1)
+        var nextSlot = [Int](repeating: -1, count: 2 * (m + n))
+        var previousSlot = [Int](repeating: -1, count: 2 * (m + n))
+        func link(_ slot: Int, _ node: Int) {
+            nextSlot[slot] = firstSlot[node]
+            previousSlot[slot] = -1
+            if firstSlot[node] >= 0 { previousSlot[firstSlot[node]] = slot }
+            firstSlot[node] = slot
+        }
+        func unlink(_ slot: Int, _ node: Int) {
+            if previousSlot[slot] >= 0 { nextSlot[previousSlot[slot]] = nextSlot[slot] } else { firstSlot[node] = nextSlot[slot] }
+            if nextSlot[slot] >= 0 { previousSlot[nextSlot[slot]] = previousSlot[slot] }
+        }
+        func addToTree(_ a: Int) { link(2 * a, tail[a]); link(2 * a + 1, head[a]) }
+        func removeFromTree(_ a: Int) { unlink(2 * a, tail[a]); unlink(2 * a + 1, head[a]) }
+        for u in 0..<n { addToTree(m + u) }
         var parent = [Int](repeating: -1, count: n + 1)
         var parentArc = [Int](repeating: -1, count: n + 1)
         var depth = [Int](repeating: 0, count: n + 1)
         var potential = [Double](repeating: 0, count: n + 1)
         var stack: [Int] = []
+        stack.reserveCapacity(n + 1)
 
-        func rebuildTree() {
-            parent[root] = -1; parentArc[root] = -1; depth[root] = 0; potential[root] = 0
+        /// Recomputes parent, depth and potential below `top`, whose own are set.
+        func hang(from top: Int) {
             stack.removeAll(keepingCapacity: true)
-            stack.append(root)
+            stack.append(top)
             while let u = stack.popLast() {
-                for a in treeArcs[u] where a != parentArc[u] {
+                var slot = firstSlot[u]
+                while slot >= 0 {
+                    let a = slot >> 1
+                    slot = nextSlot[slot]
+                    if a == parentArc[u] { continue }
                     let v = tail[a] == u ? head[a] : tail[a]
                     parent[v] = u
                     parentArc[v] = a
@@ -66,12 +89,14 @@ public enum NetworkSimplex {
                 }
             }
         }
-        rebuildTree()
+        parent[root] = -1; parentArc[root] = -1; depth[root] = 0; potential[root] = 0
+        hang(from: root)
 
         let totalArcs = m + n
         let blockSize = max(10, Int(Double(totalArcs).squareRoot()))
         var next = 0
         var pivots = 0
+        var firstPath: [Int] = []
         while true {
             // Block search for the entering arc.
             var entering = -1
@@ -110,23 +135,27 @@ public enum NetworkSimplex {
             // (`<=` keeps the later arc on ties).
             var delta = FlowNetwork.unbounded
             var leaving = -1
-            var firstPath: [Int] = []
+            // The leaving arc's child end (the node it hangs from its parent), and
+            // which cycle endpoint lies in the subtree it cuts off.
+            var leavingChild = -1
+            var cutEndpoint = -1
+            firstPath.removeAll(keepingCapacity: true)
             var u = first
             while u != apex { firstPath.append(u); u = parent[u] }
             for node in firstPath.reversed() {
                 // Flow goes parent → node.
                 let arc = parentArc[node]
                 let residual = tail[arc] == parent[node] ? capacity[arc] - flow[arc] : flow[arc]
-                if residual <= delta { delta = residual; leaving = arc }
+                if residual <= delta { delta = residual; leaving = arc; leavingChild = node; cutEndpoint = first }
             }
             let enteringResidual = state[entering] == 1 ? capacity[entering] : flow[entering]
-            if enteringResidual <= delta { delta = enteringResidual; leaving = entering }
+            if enteringResidual <= delta { delta = enteringResidual; leaving = entering; leavingChild = -1 }
             u = second
             while u != apex {
                 // Flow goes node → parent.
                 let arc = parentArc[u]
                 let residual = tail[arc] == u ? capacity[arc] - flow[arc] : flow[arc]
-                if residual <= delta { delta = residual; leaving = arc }
+                if residual <= delta { delta = residual; leaving = arc; leavingChild = u; cutEndpoint = second }
                 u = parent[u]
             }
 
@@ -148,14 +177,20 @@ public enum NetworkSimplex {
                 state[entering] = -state[entering]
                 continue
             }
-            // Swap arcs in the tree.
+            // Swap arcs in the tree, then re-hang the cut-off subtree from the
+            // entering arc's endpoint inside it.
             state[leaving] = flow[leaving] == 0 ? 1 : -1
             state[entering] = 0
-            if let k = treeArcs[tail[leaving]].firstIndex(of: leaving) { treeArcs[tail[leaving]].remove(at: k) }
-            if let k = treeArcs[head[leaving]].firstIndex(of: leaving) { treeArcs[head[leaving]].remove(at: k) }
-            treeArcs[tail[entering]].append(entering)
-            treeArcs[head[entering]].append(entering)
-            rebuildTree()
+            _ = leavingChild
+            removeFromTree(leaving)
+            addToTree(entering)
+            let inside = cutEndpoint
+            let outside = inside == tail[entering] ? head[entering] : tail[entering]
+            parent[inside] = outside
+            parentArc[inside] = entering
+            depth[inside] = depth[outside] + 1
+            potential[inside] = tail[entering] == outside ? potential[outside] + cost[entering] : potential[outside] - cost[entering]
+            hang(from: inside)
         }
 
         let feasible = (m..<(m + n)).allSatisfy { flow[$0] == 0 }

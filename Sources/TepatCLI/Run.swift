@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearAlgebra
+import TepatAllocation
 import TepatData
 import TepatReporting
 import TepatScoring
@@ -70,12 +71,26 @@ extension Tepat {
         @Flag(name: .customLong("no-households-output"), help: "Do not write households_scored.csv.")
         var noHouseholdsOutput = false
 
+        @Option(name: .customLong("floor"), help: ArgumentHelp("Minimum rupiah for every village of an IDM status, e.g. sangat_tertinggal=50000000 (repeatable).", valueName: "STATUS=RP"))
+        var floors: [String] = []
+
+        @Option(name: .customLong("village-cap"), help: ArgumentHelp("Maximum rupiah for any one village.", valueName: "RP"))
+        var villageCap: Int64?
+
+        @Option(name: .customLong("opds-per-village"), help: "How many OPDs may accompany one village.")
+        var opdsPerVillage: Int = 1
+
+        @Option(name: .customLong("export-mps"), help: ArgumentHelp("Write the fund-allocation linear program here (free MPS; minimises the negated benefit).", valueName: "FILE"))
+        var exportMPS: String?
+
         @Flag(help: "No progress output.")
         var quiet = false
 
         func validate() throws {
             guard povertyLine > 0, povertyLine.isFinite else { throw ValidationError("--poverty-line must be a positive number of rupiah") }
             guard bootstrap >= 0, bootstrap <= 10_000 else { throw ValidationError("--bootstrap must be between 0 and 10000") }
+            _ = try parsedFloors()
+            guard opdsPerVillage >= 1 else { throw ValidationError("--opds-per-village must be at least 1") }
         }
 
         func run() throws {
@@ -89,7 +104,7 @@ extension Tepat {
             options.kecamatanEffects = kecamatanEffects
             options.ridge = ridge
             options.threads = ProcessInfo.processInfo.activeProcessorCount
-            var run = ScoringRun(
+            var run = PlanRun(
                 dataDirectory: dataDirectory,
                 outputDirectory: out ?? "runs/" + URL(fileURLWithPath: dataDirectory).standardizedFileURL.lastPathComponent)
             run.options = options
@@ -97,10 +112,14 @@ extension Tepat {
             run.codebook = try loadCodebook(codebook)
             run.writeHouseholds = !noHouseholdsOutput
             run.dialect = csvDialect
+            run.allocation.floors = try parsedFloors()
+            run.allocation.villageCap = villageCap
+            run.allocation.opdsPerVillage = opdsPerVillage
+            run.allocation.exportMPS = exportMPS
             let log = StageLog(enabled: !quiet)
             run.onStage = { log.begin($0) }
 
-            let outcome: ScoringRun.Outcome
+            let outcome: PlanRun.Outcome
             do {
                 outcome = try run.execute()
                 log.end()
@@ -110,6 +129,11 @@ extension Tepat {
             } catch let error as ScoringError {
                 log.end()
                 throw InputFailure(description: error.description)
+            } catch let error as AllocationError {
+                log.end()
+                printError(error.description)
+                printError("Nothing was written.")
+                throw ExitCode(1)
             }
             guard !quiet else { return }
             let result = outcome.result
@@ -123,12 +147,42 @@ extension Tepat {
             print("\(outcome.replacedEarlierRun ? "Replaced" : "Wrote") \(outcome.directory): \(result.villages.count) villages ranked, \(outcome.data.households.rowCount) households scored (\(result.method.rawValue)).")
             print(String(format: "Expected P0 %.1f%%, P1 %.2f%%, P2 %.2f%%; %.0f poor persons. %.2f s.",
                          100 * o.p0, 100 * o.p1, 100 * o.p2, result.overallPoorPersons, outcome.seconds))
+            if let plan = outcome.plan, let after = outcome.outcomes {
+                print(String(format: "Allocation: Rp %@ of Rp %@ to %d funder-village-program lines; expected P0 %.2f%% → %.2f%%, P2 %.3f%% → %.3f%%.",
+                             formatted(plan.spentByFunder.reduce(0, +)), formatted(Int64(outcome.data.funders?.numbers("budget_rp").reduce(0, +) ?? 0)),
+                             plan.rows.count, 100 * after.overallBefore.p0, 100 * after.overallAfter.p0, 100 * after.overallBefore.p2, 100 * after.overallAfter.p2))
+            }
             if let a = result.accuracy {
                 print(String(format: "Against truth.csv: exclusion error %.1f%%, inclusion error %.1f%%, Spearman(P0) %.3f; 90%% intervals hold the true rank for %.1f%% and the true P0 for %.1f%% of villages.",
                              100 * a.exclusionError, 100 * a.inclusionError, a.spearmanP0, 100 * a.rankIntervalCoverage, 100 * a.p0IntervalCoverage))
             }
         }
     }
+}
+
+extension Tepat.Run {
+    /// `--floor sangat_tertinggal=50000000` → [status: rupiah].
+    func parsedFloors() throws -> [String: Int64] {
+        var result: [String: Int64] = [:]
+        for floor in floors {
+            let parts = floor.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, Schemas.idmStatuses.contains(parts[0]), let amount = Int64(parts[1]), amount >= 0 else {
+                throw ValidationError("--floor \(floor): expected STATUS=RUPIAH with STATUS one of \(Schemas.idmStatuses.joined(separator: ", ")), e.g. sangat_tertinggal=50000000")
+            }
+            result[parts[0]] = amount
+        }
+        return result
+    }
+}
+
+func formatted(_ amount: Int64) -> String {
+    let digits = String(amount.magnitude)
+    var out = ""
+    for (k, c) in digits.enumerated() {
+        if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
+        out.append(c)
+    }
+    return out
 }
 
 extension RankBy: ExpressibleByArgument {}

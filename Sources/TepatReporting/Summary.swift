@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import LinearAlgebra
+import TepatAllocation
 import TepatData
 import TepatScoring
 
@@ -69,6 +70,31 @@ public enum RunSummary {
                 ("true_p0", .number(a.trueP0))])))
         }
         return pairs
+    }
+
+    /// The allocation block: objective (total expected fall in poverty severity,
+    /// persons × P2), money, the baselines' objectives and how much more the
+    /// optimum achieves than each, before/after poverty, and the problem's size.
+    public static func allocation(
+        problem: FundAllocationProblem, plan: FundAllocation, outcomes: VillageOutcomes,
+        baselines: [(BaselineRule, Double)], solveSeconds: Double
+    ) -> JSON {
+        let budget = problem.funders.reduce(Int64(0)) { $0 + $1.budget }
+        let spent = plan.spentByFunder.reduce(0, +)
+        return .object([
+            ("objective", .number(plan.benefit, decimals: 9)),
+            ("objective_units", .string("expected fall in poverty severity summed over persons (persons × P2); the exported MPS minimises its negative")),
+            ("spent_rp", .integer(Int(spent))), ("budget_rp", .integer(Int(budget))),
+            ("baselines", .object(baselines.map { ($0.0.rawValue, .number($0.1, decimals: 9)) })),
+            ("improvement_over_baselines", .object(baselines.map { ($0.0.rawValue, .number($0.1 > 0 ? plan.benefit / $0.1 - 1 : 0)) })),
+            ("p0_before", .number(outcomes.overallBefore.p0)), ("p0_after", .number(outcomes.overallAfter.p0)),
+            ("p2_before", .number(outcomes.overallBefore.p2)), ("p2_after", .number(outcomes.overallAfter.p2)),
+            ("households_reached", .number(plan.reached.reduce(0) { $0 + $1.fraction }, decimals: 2)),
+            ("arcs", .integer(plan.fullArcs)), ("nodes", .integer(plan.nodes)),
+            ("solver", .object([("method", .string("network simplex, lazy household segments")), ("rounds", .integer(plan.rounds)),
+                                ("arcs_last_round", .integer(plan.arcs)), ("pivots_last_round", .integer(plan.pivots)),
+                                ("seconds", .number(solveSeconds, decimals: 4))])),
+        ])
     }
 
     public static func timings(_ laps: [(String, Double)], total: Double) -> JSON {

@@ -8,7 +8,7 @@ import XCTest
 
 /// Whole runs on generated kabupaten: the files of OUTPUTS.md, determinism,
 /// no personal data out, nothing half-written, honest intervals.
-final class ScoringRunTests: XCTestCase {
+final class PlanRunTests: XCTestCase {
     static let generated: String = {
         let dir = NSTemporaryDirectory() + "tepat-scoring-tests-\(getpid())"
         var options = GeneratorOptions()
@@ -26,8 +26,8 @@ final class ScoringRunTests: XCTestCase {
         return dir
     }
 
-    func run(_ out: String, threads: Int = 2, bootstrap: Int = 100) throws -> ScoringRun.Outcome {
-        var run = ScoringRun(dataDirectory: Self.generated, outputDirectory: out)
+    func run(_ out: String, threads: Int = 2, bootstrap: Int = 100) throws -> PlanRun.Outcome {
+        var run = PlanRun(dataDirectory: Self.generated, outputDirectory: out)
         run.options.threads = threads
         run.options.bootstrap = bootstrap
         return try run.execute()
@@ -109,7 +109,7 @@ final class ScoringRunTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         try "household_id,kode_desa\nA,35.14.01.2001\n".write(toFile: data + "/households.csv", atomically: true, encoding: .utf8)
         let out = scratch()
-        var run = ScoringRun(dataDirectory: data, outputDirectory: out)
+        var run = PlanRun(dataDirectory: data, outputDirectory: out)
         run.options.bootstrap = 10
         XCTAssertThrowsError(try run.execute())
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
@@ -137,7 +137,7 @@ final class ScoringRunTests: XCTestCase {
         for file in ["households.csv", "villages.csv", "truth.csv"] {
             try FileManager.default.copyItem(atPath: Self.generated + "/" + file, toPath: data + "/" + file)
         }
-        var run = ScoringRun(dataDirectory: data, outputDirectory: scratch())
+        var run = PlanRun(dataDirectory: data, outputDirectory: scratch())
         run.options.bootstrap = 20
         let outcome = try run.execute()
         XCTAssertEqual(outcome.result.method, .assetIndex)

@@ -30,7 +30,7 @@ let benchmarks: @Sendable () -> Void = {
     // `tepat run` end to end, scoring half: read, PMT, small-area model,
     // prediction, B = 200 replicates, aggregation, all output files.
     Benchmark("Scoring run 300k households B=200") { benchmark in
-        var run = ScoringRun(dataDirectory: kabupaten, outputDirectory: NSTemporaryDirectory() + "tepat-bench-run")
+        var run = PlanRun(dataDirectory: kabupaten, outputDirectory: NSTemporaryDirectory() + "tepat-bench-run")
         run.options.threads = ProcessInfo.processInfo.activeProcessorCount
         benchmark.startMeasurement()
         blackHole(try run.execute())

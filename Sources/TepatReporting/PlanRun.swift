@@ -1,10 +1,11 @@
 import Foundation
+import TepatAllocation
 import TepatData
 import TepatScoring
 
 /// One `tepat run`: load a DATA_DIR, score it, write the run directory
 /// atomically. The CLI, the benchmarks and the tests all go through this.
-public struct ScoringRun {
+public struct PlanRun {
     public var dataDirectory: String
     public var outputDirectory: String
     public var options = ScoringOptions()
@@ -12,6 +13,7 @@ public struct ScoringRun {
     public var codebook: Codebook? = nil
     public var writeHouseholds = true
     public var dialect = CSVDialect.standard
+    public var allocation = AllocationOptions()
     /// Called at the start of each stage, for progress display.
     public var onStage: (String) -> Void = { _ in }
 
@@ -26,6 +28,9 @@ public struct ScoringRun {
         public var directory: String
         public var replacedEarlierRun: Bool
         public var seconds: Double
+        public var assignment: OPDAssignmentProblem.Solution?
+        public var plan: FundAllocation?
+        public var outcomes: VillageOutcomes?
     }
 
     public func execute() throws -> Outcome {
@@ -39,8 +44,46 @@ public struct ScoringRun {
         onStage("score")
         let result = try Scorer.score(data, options: options, clock: clock)
 
+        // Allocation half: OPD assignment and fund allocation, when the files exist.
+        var assignmentProblem: OPDAssignmentProblem? = nil
+        var assignment: OPDAssignmentProblem.Solution? = nil
+        if let opds = data.opds {
+            onStage("assignment")
+            let problem = AllocationStage.assignmentProblem(opds: opds, result: result, opdsPerVillage: allocation.opdsPerVillage)
+            assignment = problem.solve()
+            assignmentProblem = problem
+            clock.lap("assignment")
+        }
+        var allocationProblem: FundAllocationProblem? = nil
+        var plan: FundAllocation? = nil
+        var outcomes: VillageOutcomes? = nil
+        var baselines: [(BaselineRule, Double)] = []
+        var solveSeconds = 0.0
+        if let funders = data.funders, let programs = data.programs {
+            onStage("allocation")
+            let registry = HouseholdColumns(data.households, villageIndex: result.villages.index)
+            let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, households: registry, result: result, options: allocation)
+            let solveStarted = Date()
+            let solved = try problem.solve()
+            solveSeconds = Date().timeIntervalSince(solveStarted)
+            outcomes = VillageOutcomes(problem: problem, plan: solved, households: registry, scores: result.households, povertyLine: options.povertyLine)
+            baselines = BaselineRule.allCases.map { ($0, Baselines.benefit($0, problem: problem, poorPersons: result.measures.poorPersons, idmStatus: result.villages.idmStatus)) }
+            if let path = allocation.exportMPS { try MPSWriter.write(problem.network().0, name: "TEPAT_ALLOCATION", to: path) }
+            allocationProblem = problem
+            plan = solved
+            clock.lap("allocation")
+        }
+
         onStage("write")
         let directory = try RunDirectory(path: outputDirectory)
+        if let problem = assignmentProblem, let assignment {
+            try AllocationOutputs.writeAssignment(problem, assignment, villages: result.villages, to: directory.file("assignment.csv"))
+        }
+        if let problem = allocationProblem, let plan, let outcomes {
+            try AllocationOutputs.writeAllocation(problem, plan, villages: result.villages, to: directory.file("allocation.csv"))
+            try AllocationOutputs.writeVillagesAfter(outcomes, villages: result.villages, order: result.ranking.order, to: directory.file("villages_after.csv"))
+            try AllocationOutputs.writeFunders(problem, plan, to: directory.file("funders_summary.csv"))
+        }
         try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
         if writeHouseholds {
             try ScoringOutputs.writeHouseholds(result, households: data.households, to: directory.file("households_scored.csv"))
@@ -56,12 +99,19 @@ public struct ScoringRun {
             ("inputs", RunSummary.inputs(data.files, checksums: try checksums.wait())),
         ]
         summary += RunSummary.scoring(result)
+        if let assignment {
+            summary.append(("assignment", .object([("objective", .number(assignment.objective)), ("pairs", .integer(assignment.pairs.count))])))
+        }
+        if let problem = allocationProblem, let plan, let outcomes {
+            summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: baselines, solveSeconds: solveSeconds)))
+        }
         try directory.write("summary.json", JSON.object(summary).text() + "\n")
         clock.lap("write")
         let seconds = Date().timeIntervalSince(started)
         try directory.write("timings.json", RunSummary.timings(clock.laps, total: seconds).text() + "\n")
         let replaced = try directory.commit()
-        return Outcome(result: result, data: data, directory: directory.path, replacedEarlierRun: replaced, seconds: seconds)
+        return Outcome(result: result, data: data, directory: directory.path, replacedEarlierRun: replaced, seconds: seconds,
+                       assignment: assignment, plan: plan, outcomes: outcomes)
     }
 }
 
