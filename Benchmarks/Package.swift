@@ -33,6 +33,7 @@ let package = Package(
                 .product(name: "TepatData", package: tepat),
                 .product(name: "TepatGenerator", package: tepat),
                 .product(name: "TepatScoring", package: tepat),
+                .product(name: "TepatAllocation", package: tepat),
                 .product(name: "TepatReporting", package: tepat),
             ],
             path: "Benchmarks/Scoring",

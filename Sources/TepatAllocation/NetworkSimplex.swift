@@ -32,8 +32,9 @@ public enum NetworkSimplex {
                 constant += Double(network.lower[e]) * cost[e]
             }
         }
-        // Artificial arcs u→root (supply > 0) or root→u: big-M cost.
-        let bigM = (maxCost + 1) * Double(n + 1)
+        // Artificial arcs u→root (supply > 0) or root→u: big-M cost, above any
+        // path's cost but on the costs' own scale, so potentials keep precision.
+        let bigM = maxCost > 0 ? 2 * maxCost * Double(n + 1) : 1
         var flow = [Int64](repeating: 0, count: m + n)
         var state = [Int8](repeating: 1, count: m + n)  // 1: at lower, −1: at upper, 0: in tree
         for u in 0..<n {
@@ -93,6 +94,9 @@ public enum NetworkSimplex {
         hang(from: root)
 
         let totalArcs = m + n
+        // Pricing tolerance relative to the largest cost: allocation costs are
+        // ~10⁻⁸ per rupiah, and an absolute tolerance stopped short of the optimum.
+        let threshold = tolerance * max(maxCost, Double.leastNormalMagnitude)
         let blockSize = max(10, Int(Double(totalArcs).squareRoot()))
         var next = 0
         var pivots = 0
@@ -111,7 +115,7 @@ public enum NetworkSimplex {
                 inBlock += 1
                 if state[e] != 0 {
                     let violation = Double(state[e]) * (cost[e] + potential[tail[e]] - potential[head[e]])
-                    if violation < best - tolerance * (1 + abs(cost[e])) { best = violation; entering = e }
+                    if violation < best - threshold { best = violation; entering = e }
                 }
                 if inBlock >= blockSize {
                     if entering >= 0 { break }

@@ -58,20 +58,19 @@ public struct PlanRun {
         var plan: FundAllocation? = nil
         var outcomes: VillageOutcomes? = nil
         var baselines: [(BaselineRule, Double)] = []
-        var solveSeconds = 0.0
         if let funders = data.funders, let programs = data.programs {
             onStage("allocation")
             let registry = HouseholdColumns(data.households, villageIndex: result.villages.index)
             let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, households: registry, result: result, options: allocation)
-            let solveStarted = Date()
+            clock.lap("allocation_setup")
             let solved = try problem.solve()
-            solveSeconds = Date().timeIntervalSince(solveStarted)
+            clock.lap("allocation_solve")
             outcomes = VillageOutcomes(problem: problem, plan: solved, households: registry, scores: result.households, povertyLine: options.povertyLine)
             baselines = BaselineRule.allCases.map { ($0, Baselines.benefit($0, problem: problem, poorPersons: result.measures.poorPersons, idmStatus: result.villages.idmStatus)) }
             if let path = allocation.exportMPS { try MPSWriter.write(problem.network().0, name: "TEPAT_ALLOCATION", to: path) }
             allocationProblem = problem
             plan = solved
-            clock.lap("allocation")
+            clock.lap("allocation_report")
         }
 
         onStage("write")
@@ -103,7 +102,7 @@ public struct PlanRun {
             summary.append(("assignment", .object([("objective", .number(assignment.objective)), ("pairs", .integer(assignment.pairs.count))])))
         }
         if let problem = allocationProblem, let plan, let outcomes {
-            summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: baselines, solveSeconds: solveSeconds)))
+            summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: baselines)))
         }
         try directory.write("summary.json", JSON.object(summary).text() + "\n")
         clock.lap("write")

@@ -77,7 +77,7 @@ public enum RunSummary {
     /// optimum achieves than each, before/after poverty, and the problem's size.
     public static func allocation(
         problem: FundAllocationProblem, plan: FundAllocation, outcomes: VillageOutcomes,
-        baselines: [(BaselineRule, Double)], solveSeconds: Double
+        baselines: [(BaselineRule, Double)]
     ) -> JSON {
         let budget = problem.funders.reduce(Int64(0)) { $0 + $1.budget }
         let spent = plan.spentByFunder.reduce(0, +)
@@ -92,8 +92,7 @@ public enum RunSummary {
             ("households_reached", .number(plan.reached.reduce(0) { $0 + $1.fraction }, decimals: 2)),
             ("arcs", .integer(plan.fullArcs)), ("nodes", .integer(plan.nodes)),
             ("solver", .object([("method", .string("network simplex, lazy household segments")), ("rounds", .integer(plan.rounds)),
-                                ("arcs_last_round", .integer(plan.arcs)), ("pivots_last_round", .integer(plan.pivots)),
-                                ("seconds", .number(solveSeconds, decimals: 4))])),
+                                ("arcs_last_round", .integer(plan.arcs)), ("pivots_last_round", .integer(plan.pivots))])),
         ])
     }
 

@@ -97,3 +97,34 @@ final class NetworkSimplexTests: XCTestCase {
         }
     }
 }
+
+final class NetworkSimplexScaleTests: XCTestCase {
+    /// Allocation networks have costs of ~10⁻⁸ per rupiah and flows of ~10¹⁰.
+    /// Scaling costs by 10⁻⁹ and flows by 10⁶ must scale the optimum by 10⁻³
+    /// exactly (to 1e-9 relative): tolerances and big-M must follow the costs.
+    func testOptimumIsScaleInvariant() {
+        var rng = NormalSampler(seed: 5, stream: 6)
+        for instance in 0..<300 {
+            let n = 3 + rng.index(6)
+            var net = FlowNetwork(), scaled = FlowNetwork()
+            var supplies = [Int64](repeating: 0, count: n)
+            for _ in 0..<3 {
+                let q = Int64(1 + rng.index(9)), a = rng.index(n), b = rng.index(n)
+                supplies[a] += q; supplies[b] -= q
+            }
+            for u in 0..<n { net.addNode(supply: supplies[u]); scaled.addNode(supply: supplies[u] * 1_000_000) }
+            for u in 0..<n { net.addArc(from: u, to: (u + 1) % n, upper: 50, cost: 1); scaled.addArc(from: u, to: (u + 1) % n, upper: 50_000_000, cost: 1e-9) }
+            for _ in 0..<(2 + rng.index(10)) {
+                let a = rng.index(n), b = (a + 1 + rng.index(n - 1)) % n
+                let upper = Int64(1 + rng.index(8)), cost = Double(rng.index(200)) / 7 - 10
+                net.addArc(from: a, to: b, upper: upper, cost: cost)
+                scaled.addArc(from: a, to: b, upper: upper * 1_000_000, cost: cost * 1e-9)
+            }
+            let plain = NetworkSimplex.solve(net), small = NetworkSimplex.solve(scaled)
+            XCTAssertEqual(plain.status, small.status, "instance \(instance)")
+            if plain.status == .optimal {
+                XCTAssertEqual(small.totalCost, plain.totalCost * 1e-3, accuracy: 1e-9 * max(1e-3, abs(plain.totalCost * 1e-3)), "instance \(instance)")
+            }
+        }
+    }
+}

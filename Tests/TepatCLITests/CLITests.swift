@@ -1,28 +1,30 @@
 import Foundation
 import XCTest
 
+/// The outcome of running `tepat`.
+struct CLIResult { let status: Int32; let out: String; let err: String }
+
+/// The test bundle sits in the build products folder beside `tepat`.
+let tepatBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tepat")
+
+/// Runs the built `tepat` with `arguments`, capturing its output.
+func runTepat(_ arguments: [String]) throws -> CLIResult {
+    let process = Process()
+    process.executableURL = tepatBinary
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CLIResult(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+}
+
 /// Runs the real `tepat` binary, as a planner or a script would.
 final class CLITests: XCTestCase {
-    struct Result { let status: Int32; let out: String; let err: String }
-
-    static var binary: URL {
-        // The test bundle sits in the build products folder beside `tepat`.
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tepat")
-    }
-
-    func tepat(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
-    }
+    func tepat(_ arguments: [String]) throws -> CLIResult { try runTepat(arguments) }
 
     func scratch() -> String {
         let dir = NSTemporaryDirectory() + "tepat-cli-\(UUID().uuidString)"
@@ -31,8 +33,8 @@ final class CLITests: XCTestCase {
     }
 
     override func setUpWithError() throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
-            XCTFail("tepat binary not found at \(Self.binary.path)")
+        guard FileManager.default.isExecutableFile(atPath: tepatBinary.path) else {
+            XCTFail("tepat binary not found at \(tepatBinary.path)")
             return
         }
     }
@@ -91,5 +93,48 @@ final class CLITests: XCTestCase {
         let badRegion = try tepat(["generate", "--out", scratch(), "--region", "nowhere", "--quiet"])
         XCTAssertEqual(badRegion.status, 2)
         XCTAssertTrue(badRegion.err.contains("--region nowhere is not a province or kabupaten/kota code like 35.14"), badRegion.err)
+    }
+}
+
+/// The exported allocation LP, solved by HiGHS (highspy, from PyPI), has the
+/// optimum summary.json reports. CI installs highspy; elsewhere the test says
+/// how to get it.
+final class MPSExportTests: XCTestCase {
+    func testHiGHSOptimumEqualsTepatObjective() throws {
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import highspy"]
+        check.standardError = FileHandle.nullDevice
+        try check.run(); check.waitUntilExit()
+        guard check.terminationStatus == 0 else {
+            throw XCTSkip("highspy is not installed: pip install highspy (CI installs it)")
+        }
+        let dir = NSTemporaryDirectory() + "tepat-mps-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        XCTAssertEqual(try runTepat(["generate", "--out", dir + "/data", "--households", "4000", "--villages", "40", "--seed", "3", "--quiet"]).status, 0)
+        let run = try runTepat(["run", dir + "/data", "--out", dir + "/run", "--bootstrap", "20", "--export-mps", dir + "/alloc.mps", "--quiet"])
+        XCTAssertEqual(run.status, 0, run.err)
+        let script = """
+            import highspy, json, sys
+            h = highspy.Highs(); h.setOptionValue("output_flag", False)
+            for k in ["primal_feasibility_tolerance", "dual_feasibility_tolerance"]: h.setOptionValue(k, 1e-10)
+            h.readModel(sys.argv[1]); h.run()
+            print(repr(-h.getInfo().objective_function_value))
+            print(repr(json.load(open(sys.argv[2]))["allocation"]["objective"]))
+            """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script, dir + "/alloc.mps", dir + "/run/summary.json"]
+        let out = Pipe()
+        python.standardOutput = out
+        python.standardError = FileHandle.nullDevice
+        try python.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        let values = text.split(separator: "\n").compactMap { Double($0) }
+        XCTAssertEqual(values.count, 2, text)
+        guard values.count == 2 else { return }
+        XCTAssertGreaterThan(values[1], 0)
+        XCTAssertEqual(values[0], values[1], accuracy: 1e-9 * values[1], "HiGHS optimum vs summary.json allocation.objective")
     }
 }

@@ -1,5 +1,6 @@
 import Benchmark
 import Foundation
+import TepatAllocation
 import TepatData
 import TepatGenerator
 import TepatReporting
@@ -29,6 +30,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // `tepat run` end to end, scoring half: read, PMT, small-area model,
     // prediction, B = 200 replicates, aggregation, all output files.
+    // `tepat run` end to end, scoring and allocation, as the CLI runs it.
     Benchmark("Scoring run 300k households B=200") { benchmark in
         var run = PlanRun(dataDirectory: kabupaten, outputDirectory: NSTemporaryDirectory() + "tepat-bench-run")
         run.options.threads = ProcessInfo.processInfo.activeProcessorCount
@@ -38,6 +40,26 @@ let benchmarks: @Sendable () -> Void = {
 
     // Scoring alone, data already in memory.
     let data = try! DataDirectory.load(kabupaten)
+    var options = ScoringOptions()
+    options.bootstrap = 0
+    let scored = try! Scorer.score(data, options: options)
+    let registry = HouseholdColumns(data.households, villageIndex: scored.villages.index)
+    let problem = try! AllocationStage.allocationProblem(
+        funders: data.funders!, programs: data.programs!, households: registry, result: scored, options: AllocationOptions())
+    let assignment = AllocationStage.assignmentProblem(opds: data.opds!, result: scored, opdsPerVillage: 1)
+
+    // The fund allocation solve alone: 400 villages, 10 funders, 8 programs,
+    // 529,915 arcs in the whole problem (lazy segments: ~66k in the last round).
+    Benchmark("Allocation solve 400 villages 10 funders") { benchmark in
+        benchmark.startMeasurement()
+        blackHole(try problem.solve())
+    }
+
+    Benchmark("OPD assignment 40 OPDs 400 villages") { benchmark in
+        benchmark.startMeasurement()
+        blackHole(assignment.solve())
+    }
+
     Benchmark("Score in memory 300k households B=200") { benchmark in
         var options = ScoringOptions()
         options.threads = ProcessInfo.processInfo.activeProcessorCount
