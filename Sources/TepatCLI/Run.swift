@@ -17,12 +17,22 @@ extension Tepat {
                 ranks villages with 90% intervals from bootstrap replicates. Without \
                 survey.csv, households are ordered by an asset index instead.
 
+                With opds.csv, it assigns OPDs to villages (Satu OPD Satu Desa) by the fit of \
+                their pillars to the villages' needs; with funders.csv and programs.csv, it \
+                allocates the funds to the provable optimum (min-cost flow): the largest \
+                expected fall in poverty severity under budgets, pillar and area \
+                eligibility, per-village shares, program capacity, --floor and --village-cap.
+
                 Writes, all at once at the end (a failed run leaves nothing behind):
                   rankings.csv           one row per village, rank 1 = most in need
                   households_scored.csv  welfare, desil and poverty probability per household
                   pmt_coefficients.csv   the PMT's terms, estimates and standard errors
                   summary.json           inputs with checksums, model fit, overall poverty,
                                          and accuracy when DATA_DIR has truth.csv
+                  assignment.csv         OPD–village pairs with their fit and reasons
+                  allocation.csv         funder–village–program amounts and households reached
+                  villages_after.csv     expected P0/P1/P2 per village before and after
+                  funders_summary.csv    budget, allocated and marginal value per funder
                   timings.json           seconds per stage, cores, BLAS
                   rejected.csv           rows left out, with --on-error skip
 
@@ -71,6 +81,9 @@ extension Tepat {
         @Flag(name: .customLong("no-households-output"), help: "Do not write households_scored.csv.")
         var noHouseholdsOutput = false
 
+        @Flag(name: .customLong("scoring-only"), help: "Score and rank only: no OPD assignment or fund allocation.")
+        var scoringOnly = false
+
         @Option(name: .customLong("floor"), help: ArgumentHelp("Minimum rupiah for every village of an IDM status, e.g. sangat_tertinggal=50000000 (repeatable).", valueName: "STATUS=RP"))
         var floors: [String] = []
 
@@ -116,6 +129,7 @@ extension Tepat {
             run.allocation.villageCap = villageCap
             run.allocation.opdsPerVillage = opdsPerVillage
             run.allocation.exportMPS = exportMPS
+            run.allocate = !scoringOnly
             let log = StageLog(enabled: !quiet)
             run.onStage = { log.begin($0) }
 

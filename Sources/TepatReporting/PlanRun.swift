@@ -14,6 +14,8 @@ public struct PlanRun {
     public var writeHouseholds = true
     public var dialect = CSVDialect.standard
     public var allocation = AllocationOptions()
+    /// Assign OPDs and allocate funds when opds.csv, funders.csv and programs.csv exist.
+    public var allocate = true
     /// Called at the start of each stage, for progress display.
     public var onStage: (String) -> Void = { _ in }
 
@@ -47,7 +49,7 @@ public struct PlanRun {
         // Allocation half: OPD assignment and fund allocation, when the files exist.
         var assignmentProblem: OPDAssignmentProblem? = nil
         var assignment: OPDAssignmentProblem.Solution? = nil
-        if let opds = data.opds {
+        if allocate, let opds = data.opds {
             onStage("assignment")
             let problem = AllocationStage.assignmentProblem(opds: opds, result: result, opdsPerVillage: allocation.opdsPerVillage)
             assignment = problem.solve()
@@ -58,7 +60,7 @@ public struct PlanRun {
         var plan: FundAllocation? = nil
         var outcomes: VillageOutcomes? = nil
         var baselines: [(BaselineRule, Double)] = []
-        if let funders = data.funders, let programs = data.programs {
+        if allocate, let funders = data.funders, let programs = data.programs {
             onStage("allocation")
             let registry = HouseholdColumns(data.households, villageIndex: result.villages.index)
             let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, households: registry, result: result, options: allocation)

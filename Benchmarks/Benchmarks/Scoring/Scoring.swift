@@ -30,9 +30,19 @@ let benchmarks: @Sendable () -> Void = {
 
     // `tepat run` end to end, scoring half: read, PMT, small-area model,
     // prediction, B = 200 replicates, aggregation, all output files.
-    // `tepat run` end to end, scoring and allocation, as the CLI runs it.
+    // `tepat run --scoring-only`: read, PMT, small-area model, prediction,
+    // B = 200 replicates, aggregation, all scoring files.
     Benchmark("Scoring run 300k households B=200") { benchmark in
         var run = PlanRun(dataDirectory: kabupaten, outputDirectory: NSTemporaryDirectory() + "tepat-bench-run")
+        run.options.threads = ProcessInfo.processInfo.activeProcessorCount
+        run.allocate = false
+        benchmark.startMeasurement()
+        blackHole(try run.execute())
+    }
+
+    // `tepat run` end to end: scoring, OPD assignment and fund allocation.
+    Benchmark("Full run 300k households B=200") { benchmark in
+        var run = PlanRun(dataDirectory: kabupaten, outputDirectory: NSTemporaryDirectory() + "tepat-bench-run-full")
         run.options.threads = ProcessInfo.processInfo.activeProcessorCount
         benchmark.startMeasurement()
         blackHole(try run.execute())
