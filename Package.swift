@@ -37,8 +37,9 @@ let package = Package(
             dependencies: [.product(name: "Yams", package: "Yams")],
             resources: [.copy("Codebooks")]
         ),
-        .target(name: "TepatGenerator", dependencies: ["TepatData"]),
-        .target(name: "TepatScoring", dependencies: ["TepatData", "LinearAlgebra"]),
+        .target(name: "TepatRandom"),
+        .target(name: "TepatGenerator", dependencies: ["TepatData", "TepatRandom"]),
+        .target(name: "TepatScoring", dependencies: ["TepatData", "TepatRandom", "LinearAlgebra"]),
         .target(name: "TepatAllocation", dependencies: ["TepatData", "TepatScoring"]),
         .target(
             name: "TepatReporting",

@@ -16,9 +16,15 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [.product(name: "TepatGenerator", package: tepat)],
+            path: "Support"
+        ),
         .executableTarget(
             name: "Ingest",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TepatData", package: tepat),
                 .product(name: "TepatGenerator", package: tepat),
@@ -29,6 +35,7 @@ let package = Package(
         .executableTarget(
             name: "Scoring",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "TepatData", package: tepat),
                 .product(name: "TepatGenerator", package: tepat),

@@ -253,10 +253,10 @@ public struct FundAllocationProblem: Sendable {
             let limit = min(capacity, reachable, villageCap ?? Int64.max)
             if limit < floors[v] {
                 let code = RegionCode(value: villageCodes[v], level: .village)?.description ?? String(villageCodes[v])
-                let bound = limit == capacity ? "its program capacity (eligible households × unit costs) is Rp \(rupiah(capacity))"
-                    : limit == reachable ? "the funders that may fund it can give at most Rp \(rupiah(reachable)) (budgets and max_share_per_village)"
-                    : "the village cap is Rp \(rupiah(villageCap ?? 0))"
-                messages.append("floor \(floorReasons[v]) for \(villageNames[v]) (\(code)): \(bound); missing Rp \(rupiah(floors[v] - limit))")
+                let bound = limit == capacity ? "its program capacity (eligible households × unit costs) is Rp \(Rupiah.format(capacity))"
+                    : limit == reachable ? "the funders that may fund it can give at most Rp \(Rupiah.format(reachable)) (budgets and max_share_per_village)"
+                    : "the village cap is Rp \(Rupiah.format(villageCap ?? 0))"
+                messages.append("floor \(floorReasons[v]) for \(villageNames[v]) (\(code)): \(bound); missing Rp \(Rupiah.format(floors[v] - limit))")
             }
         }
         if messages.isEmpty && !floored.isEmpty {
@@ -264,7 +264,7 @@ public struct FundAllocationProblem: Sendable {
             let able = funders.indices.filter { f in floored.contains { funds(f, village: $0) } }
             let budget = able.reduce(Int64(0)) { $0 + funders[$1].budget }
             let reasons = Set(floored.map { floorReasons[$0] }).sorted().joined(separator: ", ")
-            messages.append("floors \(reasons) for \(floored.count) villages need Rp \(rupiah(need)) in total, but the funders able to fund them (\(able.map { funders[$0].id }.joined(separator: ", "))) have Rp \(rupiah(budget)) after area limits; missing Rp \(rupiah(max(0, need - budget))) at least (per-village shares and program capacity may take more)")
+            messages.append("floors \(reasons) for \(floored.count) villages need Rp \(Rupiah.format(need)) in total, but the funders able to fund them (\(able.map { funders[$0].id }.joined(separator: ", "))) have Rp \(Rupiah.format(budget)) after area limits; missing Rp \(Rupiah.format(max(0, need - budget))) at least (per-village shares and program capacity may take more)")
         }
         return messages.isEmpty ? "the constraints cannot all hold (no floor is the cause; check village caps)" : messages.joined(separator: "\n")
     }
@@ -305,13 +305,3 @@ public enum AllocationError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Whole rupiah with thousands separators, for messages.
-func rupiah(_ amount: Int64) -> String {
-    let digits = String(amount.magnitude)
-    var out = ""
-    for (k, c) in digits.enumerated() {
-        if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return (amount < 0 ? "-" : "") + out
-}

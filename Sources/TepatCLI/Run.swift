@@ -163,7 +163,7 @@ extension Tepat {
                          100 * o.p0, 100 * o.p1, 100 * o.p2, result.overallPoorPersons, outcome.seconds))
             if let plan = outcome.plan, let after = outcome.outcomes {
                 print(String(format: "Allocation: Rp %@ of Rp %@ to %d funder-village-program lines; expected P0 %.2f%% → %.2f%%, P2 %.3f%% → %.3f%%.",
-                             formatted(plan.spentByFunder.reduce(0, +)), formatted(Int64(outcome.data.funders?.numbers("budget_rp").reduce(0, +) ?? 0)),
+                             Rupiah.format(plan.spentByFunder.reduce(0, +)), Rupiah.format(Int64(outcome.data.funders?.numbers("budget_rp").reduce(0, +) ?? 0)),
                              plan.rows.count, 100 * after.overallBefore.p0, 100 * after.overallAfter.p0, 100 * after.overallBefore.p2, 100 * after.overallAfter.p2))
             }
             if let a = result.accuracy {
@@ -187,16 +187,6 @@ extension Tepat.Run {
         }
         return result
     }
-}
-
-func formatted(_ amount: Int64) -> String {
-    let digits = String(amount.magnitude)
-    var out = ""
-    for (k, c) in digits.enumerated() {
-        if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return out
 }
 
 extension RankBy: ExpressibleByArgument {}

@@ -1,34 +1,17 @@
 import Foundation
+import TepatRandom
 
-/// xoshiro256** seeded through SplitMix64: fast, statistically sound, and the
-/// same sequence on every platform, so a seed always gives the same files.
+/// The generator's random stream: xoshiro256** seeded through SplitMix64 from
+/// (seed, stream), so every village has its own reproducible stream.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var s: (UInt64, UInt64, UInt64, UInt64)
+    private var core: Xoshiro256
 
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var x = seed &+ stream &* 0x9E37_79B9_7F4A_7C15
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitMix(), splitMix(), splitMix(), splitMix())
+        core = Xoshiro256(splitMixFrom: seed &+ stream &* 0x9E37_79B9_7F4A_7C15)
     }
 
     @inline(__always)
-    public mutating func next() -> UInt64 {
-        let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
-        let t = s.1 << 17
-        s.2 ^= s.0
-        s.3 ^= s.1
-        s.1 ^= s.2
-        s.0 ^= s.3
-        s.2 ^= t
-        s.3 = (s.3 << 45) | (s.3 >> 19)
-        return result
-    }
+    public mutating func next() -> UInt64 { core.next() }
 
     /// Uniform on [0, 1) with 53 random bits.
     @inline(__always)

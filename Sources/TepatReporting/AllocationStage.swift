@@ -60,7 +60,7 @@ public enum AllocationStage {
         for (status, amount) in options.floors {
             for v in 0..<result.villages.count where result.villages.idmStatus[v] == status {
                 problem.floors[v] = amount
-                problem.floorReasons[v] = "\(status) ≥ Rp \(formatRupiah(amount))"
+                problem.floorReasons[v] = "\(status) ≥ Rp \(Rupiah.format(amount))"
             }
         }
         problem.villageCap = options.villageCap
@@ -70,14 +70,4 @@ public enum AllocationStage {
     static func list(_ text: String) -> [String] {
         text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
     }
-}
-
-func formatRupiah(_ amount: Int64) -> String {
-    let digits = String(amount.magnitude)
-    var out = ""
-    for (k, c) in digits.enumerated() {
-        if k > 0 && (digits.count - k) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return (amount < 0 ? "-" : "") + out
 }

@@ -1,21 +1,10 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import TepatData
 import TepatGenerator
 
-/// Generates a kabupaten once per process (300,000 households, 400 villages,
-/// seed 1: the figure quoted in the README) and reads its households.csv.
-let kabupaten: String = {
-    let directory = NSTemporaryDirectory() + "tepat-bench-kabupaten-300k"
-    if !FileManager.default.fileExists(atPath: directory + "/households.csv") {
-        var options = GeneratorOptions()
-        options.households = 300_000
-        options.villages = 400
-        options.seed = 1
-        _ = try! KabupatenGenerator(options: options).write(to: directory)
-    }
-    return directory
-}()
+let kabupaten = BenchmarkKabupaten.standard
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(

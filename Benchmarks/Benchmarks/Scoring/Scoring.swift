@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import Foundation
 import TepatAllocation
 import TepatData
@@ -6,18 +7,7 @@ import TepatGenerator
 import TepatReporting
 import TepatScoring
 
-/// The kabupaten of the README's figures: 300,000 households, 400 villages, seed 1.
-let kabupaten: String = {
-    let directory = NSTemporaryDirectory() + "tepat-bench-kabupaten-300k"
-    if !FileManager.default.fileExists(atPath: directory + "/truth.csv") {
-        var options = GeneratorOptions()
-        options.households = 300_000
-        options.villages = 400
-        options.seed = 1
-        _ = try! KabupatenGenerator(options: options).write(to: directory)
-    }
-    return directory
-}()
+let kabupaten = BenchmarkKabupaten.standard
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(

@@ -1,0 +1,21 @@
+import Foundation
+import TepatGenerator
+
+/// Generated kabupaten the benchmarks read, made once per machine and kept in
+/// the temporary folder (generation is itself benchmarked separately).
+public enum BenchmarkKabupaten {
+    /// 300,000 households in 400 villages, seed 1: the README's figures.
+    public static let standard = directory(households: 300_000, villages: 400, seed: 1)
+
+    public static func directory(households: Int, villages: Int, seed: UInt64) -> String {
+        let directory = NSTemporaryDirectory() + "tepat-bench-kabupaten-\(households)-\(villages)-\(seed)"
+        if !FileManager.default.fileExists(atPath: directory + "/truth.csv") {
+            var options = GeneratorOptions()
+            options.households = households
+            options.villages = villages
+            options.seed = seed
+            _ = try! KabupatenGenerator(options: options).write(to: directory)
+        }
+        return directory
+    }
+}
