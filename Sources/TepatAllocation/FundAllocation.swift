@@ -195,10 +195,7 @@ public struct FundAllocationProblem: Sendable {
                 continue
             }
             var full = [[Bool]](repeating: [Bool](repeating: true, count: programs.count), count: villageCodes.count)
-            for (v, j, k, arc) in map.segmentArcs where solution.flow[arc] < programs[j].unitCost {
-                _ = k
-                full[v][j] = false
-            }
+            for (v, j, _, arc) in map.segmentArcs where solution.flow[arc] < programs[j].unitCost { full[v][j] = false }
             var expanded = false
             for v in villageCodes.indices {
                 for j in programs.indices where full[v][j] && limit[v][j] < segments[v][j].count && limit[v][j] > 0 {

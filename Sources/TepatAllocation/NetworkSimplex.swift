@@ -139,9 +139,7 @@ public enum NetworkSimplex {
             // (`<=` keeps the later arc on ties).
             var delta = FlowNetwork.unbounded
             var leaving = -1
-            // The leaving arc's child end (the node it hangs from its parent), and
-            // which cycle endpoint lies in the subtree it cuts off.
-            var leavingChild = -1
+            // Which cycle endpoint lies in the subtree the leaving arc cuts off.
             var cutEndpoint = -1
             firstPath.removeAll(keepingCapacity: true)
             var u = first
@@ -150,16 +148,16 @@ public enum NetworkSimplex {
                 // Flow goes parent → node.
                 let arc = parentArc[node]
                 let residual = tail[arc] == parent[node] ? capacity[arc] - flow[arc] : flow[arc]
-                if residual <= delta { delta = residual; leaving = arc; leavingChild = node; cutEndpoint = first }
+                if residual <= delta { delta = residual; leaving = arc; cutEndpoint = first }
             }
             let enteringResidual = state[entering] == 1 ? capacity[entering] : flow[entering]
-            if enteringResidual <= delta { delta = enteringResidual; leaving = entering; leavingChild = -1 }
+            if enteringResidual <= delta { delta = enteringResidual; leaving = entering }
             u = second
             while u != apex {
                 // Flow goes node → parent.
                 let arc = parentArc[u]
                 let residual = tail[arc] == u ? capacity[arc] - flow[arc] : flow[arc]
-                if residual <= delta { delta = residual; leaving = arc; leavingChild = u; cutEndpoint = second }
+                if residual <= delta { delta = residual; leaving = arc; cutEndpoint = second }
                 u = parent[u]
             }
 
@@ -185,7 +183,6 @@ public enum NetworkSimplex {
             // entering arc's endpoint inside it.
             state[leaving] = flow[leaving] == 0 ? 1 : -1
             state[entering] = 0
-            _ = leavingChild
             removeFromTree(leaving)
             addToTree(entering)
             let inside = cutEndpoint

@@ -52,7 +52,6 @@ enum FieldParsing {
         var mantissa: UInt64 = 0
         var digits = 0, fractionDigits = 0
         var sawPoint = false, simple = true
-        let digitsStart = i
         while i < b.count {
             let c = b[i]
             if c >= 48 && c <= 57 {
@@ -81,23 +80,10 @@ enum FieldParsing {
             guard j < b.count else { return nil }
             while j < b.count { if b[j] < 48 || b[j] > 57 { return nil }; j += 1 }
         }
-        _ = digitsStart
         var text = [CChar](repeating: 0, count: b.count + 1)
         for k in 0..<b.count { text[k] = CChar(bitPattern: b[k]) }
         let v = strtod(text, nil)
         return v.isFinite ? v : nil
-    }
-
-    /// ASCII case-insensitive equality, for category names typed by hand.
-    @inline(__always)
-    static func equalsIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ token: [UInt8]) -> Bool {
-        guard b.count == token.count else { return false }
-        for k in 0..<b.count {
-            var c = b[k]
-            if c >= 65 && c <= 90 { c += 32 }
-            if c != token[k] { return false }
-        }
-        return true
     }
 
     /// Valid UTF-8 with no control characters (tab and line breaks, which quoted

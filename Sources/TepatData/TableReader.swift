@@ -443,9 +443,11 @@ extension TableReader.Decoder {
 }
 
 extension FieldParsing {
+    /// NaN or infinity written out, or a number whose exponent overflows (1e309).
     static func looksNonFinite(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = String(decoding: b, as: UTF8.self).lowercased()
-        return s.contains("nan") || s.contains("inf") || s.contains("e")
+        let s = String(decoding: b, as: UTF8.self).lowercased().trimmingCharacters(in: ["+", "-"])
+        if ["nan", "inf", "infinity"].contains(s) { return true }
+        return s.contains("e") && s.allSatisfy { "0123456789.e+-".contains($0) }
     }
 }
 

@@ -97,6 +97,7 @@ final class ValidationTests: XCTestCase {
             householdRow("C", ["floor_area_m2": "0"]),
             householdRow("D", ["cattle": "-2"]),
             householdRow("E", ["members": "2.5"]),
+            householdRow("F", ["floor_area_m2": "twelve"]),
         ]))
         let c = Schemas.households.columns.map(\.name)
         XCTAssertEqual(problems, [
@@ -105,6 +106,7 @@ final class ValidationTests: XCTestCase {
             "households.csv:4:\(c.firstIndex(of: "floor_area_m2")! + 1): floor_area_m2 = \"0\": expected a number > 0",
             "households.csv:5:\(c.firstIndex(of: "cattle")! + 1): cattle = \"-2\": expected a whole number ≥ 0",
             "households.csv:6:\(c.firstIndex(of: "members")! + 1): members = \"2.5\": expected a whole number from 1 to 60 (not a fraction)",
+            "households.csv:7:\(c.firstIndex(of: "floor_area_m2")! + 1): floor_area_m2 = \"twelve\": expected a number > 0",
         ])
     }
 
