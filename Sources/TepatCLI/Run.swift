@@ -78,6 +78,9 @@ extension Tepat {
         @Flag(help: "Shrink the model's coefficients by ridge regression, the penalty chosen by 5-fold cross-validation.")
         var ridge = false
 
+        @Option(help: "Separate models per stratum: none, or urban_rural (kelurahan and desa households each get their own PMT and small-area model).")
+        var strata: Stratification = .none
+
         @Flag(name: .customLong("no-households-output"), help: "Do not write households_scored.csv.")
         var noHouseholdsOutput = false
 
@@ -116,6 +119,7 @@ extension Tepat {
             options.strictCategories = strictCategories
             options.kecamatanEffects = kecamatanEffects
             options.ridge = ridge
+            options.strata = strata
             options.threads = ProcessInfo.processInfo.activeProcessorCount
             var run = PlanRun(
                 dataDirectory: dataDirectory,
@@ -190,6 +194,7 @@ extension Tepat.Run {
 }
 
 extension RankBy: ExpressibleByArgument {}
+extension Stratification: ExpressibleByArgument {}
 extension ScoringMethod: ExpressibleByArgument {}
 extension OnError: ExpressibleByArgument {}
 extension CSVDialect: ExpressibleByArgument {}

@@ -89,10 +89,10 @@ public struct PlanRun {
         if writeHouseholds {
             try ScoringOutputs.writeHouseholds(result, households: data.households, to: directory.file("households_scored.csv"))
         }
-        if let pmt = result.pmt { try ScoringOutputs.writeCoefficients(pmt, to: directory.file("pmt_coefficients.csv")) }
+        if !result.models.isEmpty { try ScoringOutputs.writeCoefficients(result.models, to: directory.file("pmt_coefficients.csv")) }
         if dialect == .excelID {
             try ScoringOutputs.writeRankings(result, to: directory.file("rankings.excel-id.csv"), dialect: .excelID)
-            if let pmt = result.pmt { try ScoringOutputs.writeCoefficients(pmt, to: directory.file("pmt_coefficients.excel-id.csv"), dialect: .excelID) }
+            if !result.models.isEmpty { try ScoringOutputs.writeCoefficients(result.models, to: directory.file("pmt_coefficients.excel-id.csv"), dialect: .excelID) }
         }
         if !data.problems.isEmpty { try ScoringOutputs.writeRejected(data.problems, to: directory.file("rejected.csv")) }
         var summary: [(String, JSON)] = [

@@ -68,20 +68,26 @@ public enum ScoringOutputs {
         try w.close()
     }
 
-    public static func writeCoefficients(_ pmt: WLSResults, to path: String, dialect: CSVDialect = .standard) throws {
-        let w = try dialect.writer(path: path, header: ["term", "estimate", "se", "se_hc1", "status"])
-        let dropped = Set(pmt.dropped)
-        for (j, term) in pmt.termNames.enumerated() {
-            w.text(term)
-            if dropped.contains(term) {
-                w.empty(); w.empty(); w.empty(); w.text("dropped: collinear with other terms")
-            } else {
-                w.number(pmt.coefficients[j], decimals: 8)
-                w.number(pmt.standardErrors[j], decimals: 8)
-                w.number(pmt.standardErrorsHC1[j], decimals: 8)
-                w.text("estimated")
+    /// One row per term of each model; `stratum` is "all", or "urban"/"rural"
+    /// with `--strata urban_rural`.
+    public static func writeCoefficients(_ models: [StratumModel], to path: String, dialect: CSVDialect = .standard) throws {
+        let w = try dialect.writer(path: path, header: ["term", "estimate", "se", "se_hc1", "status", "stratum"])
+        for model in models {
+            let pmt = model.pmt
+            let dropped = Set(pmt.dropped)
+            for (j, term) in pmt.termNames.enumerated() {
+                w.text(term)
+                if dropped.contains(term) {
+                    w.empty(); w.empty(); w.empty(); w.text("dropped: collinear with other terms")
+                } else {
+                    w.number(pmt.coefficients[j], decimals: 8)
+                    w.number(pmt.standardErrors[j], decimals: 8)
+                    w.number(pmt.standardErrorsHC1[j], decimals: 8)
+                    w.text("estimated")
+                }
+                w.text(model.name)
+                try w.endRow()
             }
-            try w.endRow()
         }
         try w.close()
     }

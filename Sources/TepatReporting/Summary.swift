@@ -20,6 +20,35 @@ public enum RunSummary {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
+    /// n, p, rank, R², σ, dropped terms, pooled levels and the small-area
+    /// model of one fitted model.
+    static func modelBlock(_ model: StratumModel) -> [(String, JSON)] {
+        let pmt = model.pmt
+        let pooled: [JSON] = model.pooled.map { level in
+            .object([("column", .string(level.column)), ("level", .string(level.level)),
+                     ("survey_households", .integer(level.surveyHouseholds)), ("registry_households", .integer(level.registryHouseholds))])
+        }
+        let s = model.smallArea
+        var smallArea: [(String, JSON)] = [
+            ("model", .string("nested error (Battese-Harter-Fuller), REML, EBP village effects, village-mean PMT index as contextual covariate")),
+            ("sigma2_eta", .number(s.sigma2Eta)), ("sigma2_eps", .number(s.sigma2Eps)),
+            ("survey_villages", .integer(s.surveyVillages)), ("replicates", .integer(s.replicates)),
+            ("interval", .string("90% (5th and 95th percentiles of the replicates)")),
+        ]
+        if let ridge = s.ridge {
+            smallArea.append(("ridge", .object([("lambda", .number(ridge.lambda)), ("cv_rmse", .number(ridge.cvRMSE)),
+                                                ("cv_rmse_unpenalized", .number(ridge.unpenalizedCVRMSE))])))
+        }
+        return [
+            ("n", .integer(pmt.n)), ("p", .integer(pmt.p)), ("rank", .integer(pmt.rank)),
+            ("r2", .number(pmt.r2)), ("adj_r2", .number(pmt.adjustedR2)), ("sigma", .number(pmt.sigma)),
+            ("dropped", .array(pmt.dropped.map { .string($0) })),
+            ("condition_number", .number(pmt.conditionNumber, decimals: 1)),
+            ("pooled_levels", .array(pooled)),
+            ("small_area", .object(smallArea)),
+        ]
+    }
+
     public static func inputs(_ files: [LoadedFile], checksums: [String: String]) -> JSON {
         .object(files.map { f in
             (f.name, .object([("path", .string(f.path)), ("rows", .integer(f.rows)), ("rejected", .integer(f.rejected)),
@@ -30,26 +59,23 @@ public enum RunSummary {
     public static func scoring(_ r: ScoringResult) -> [(String, JSON)] {
         var pairs: [(String, JSON)] = [("method", .string(r.method.rawValue)), ("poverty_line", .integer(Int(r.options.povertyLine))),
                                        ("rank_by", .string(r.options.rankBy.rawValue))]
-        if let pmt = r.pmt {
-            var block: [(String, JSON)] = [
-                ("n", .integer(pmt.n)), ("p", .integer(pmt.p)), ("rank", .integer(pmt.rank)),
-                ("r2", .number(pmt.r2)), ("adj_r2", .number(pmt.adjustedR2)), ("sigma", .number(pmt.sigma)),
-                ("dropped", .array(pmt.dropped.map { .string($0) })),
-                ("condition_number", .number(pmt.conditionNumber, decimals: 1)),
-                ("pooled_levels", .array(r.pooledLevels.map { .object([
-                    ("column", .string($0.column)), ("level", .string($0.level)),
-                    ("survey_households", .integer($0.surveyHouseholds)), ("registry_households", .integer($0.registryHouseholds))]) })),
+        if r.models.count == 1 {
+            pairs.append(("pmt", .object(modelBlock(r.models[0]))))
+        } else if !r.models.isEmpty {
+            // Stratified: one model with every term interacted with the stratum.
+            // n, p and rank add up; R² and σ pool the strata's sums of squares.
+            let n = r.models.reduce(0) { $0 + $1.pmt.n }, rank = r.models.reduce(0) { $0 + $1.pmt.rank }
+            let p = r.models.reduce(0) { $0 + $1.pmt.p }
+            let rss = r.models.reduce(0) { $0 + $1.pmt.residualSumOfSquares }, tss = r.models.reduce(0) { $0 + $1.pmt.totalSumOfSquares }
+            let r2 = 1 - rss / tss
+            let combined: [(String, JSON)] = [
+                ("n", .integer(n)), ("p", .integer(p)), ("rank", .integer(rank)), ("r2", .number(r2)),
+                ("adj_r2", .number(1 - (1 - r2) * Double(n - r.models.count) / Double(max(1, n - rank)))),
+                ("sigma", .number((rss / Double(max(1, n - rank))).squareRoot())),
+                ("dropped", .array(r.models.flatMap { m in m.pmt.dropped.map { .string("\(m.name): \($0)") } })),
+                ("strata", .object(r.models.map { ($0.name, .object(modelBlock($0))) })),
             ]
-            if let s = r.smallArea {
-                block.append(("small_area", .object([
-                    ("model", .string("nested error (Battese-Harter-Fuller), EBP village effects, village-mean PMT index as contextual covariate")),
-                    ("sigma2_eta", .number(s.sigma2Eta)), ("sigma2_eps", .number(s.sigma2Eps)),
-                    ("survey_villages", .integer(s.surveyVillages)), ("replicates", .integer(s.replicates)),
-                    ("interval", .string("90% (5th and 95th percentiles of the replicates)")),
-                    ("ridge", s.ridge.map { .object([("lambda", .number($0.lambda)), ("cv_rmse", .number($0.cvRMSE)),
-                                                      ("cv_rmse_unpenalized", .number($0.unpenalizedCVRMSE))]) } ?? .null)])))
-            }
-            pairs.append(("pmt", .object(block)))
+            pairs.append(("pmt", .object(combined)))
         } else if let share = r.assetIndexExplainedShare {
             pairs.append(("asset_index", .object([("explained_variance_share", .number(share)),
                                                   ("assumed_headcount", .number(r.options.assumedHeadcount))])))

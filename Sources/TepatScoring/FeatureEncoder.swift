@@ -176,6 +176,7 @@ public enum ScoringError: Error, CustomStringConvertible, Equatable {
     case surveyTooSmall(rows: Int, terms: Int)
     case noVariation(String)
     case noVillages
+    case emptyStratum(String)
 
     public var description: String {
         switch self {
@@ -188,6 +189,8 @@ public enum ScoringError: Error, CustomStringConvertible, Equatable {
             return "cannot fit the PMT: \(what)"
         case .noVillages:
             return "no villages to score"
+        case .emptyStratum(let name):
+            return "survey.csv has no \(name) households, so no \(name) model can be fitted; run without --strata"
         }
     }
 }

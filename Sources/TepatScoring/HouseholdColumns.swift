@@ -30,6 +30,26 @@ public struct HouseholdColumns: Sendable {
         isUrban = codesColumn.map { RegionCode(value: $0, level: .village)?.isKelurahan ?? false }
     }
 
+    private init(count: Int, ids: TextColumn, village: [Int32], members: [Double], codes: [String: [Int32]], floorArea: [Double], isUrban: [Bool]) {
+        self.count = count
+        self.ids = ids
+        self.village = village
+        self.members = members
+        self.codes = codes
+        self.floorArea = floorArea
+        self.isUrban = isUrban
+    }
+
+    /// The households at `rows`, in that order (a stratum).
+    public func subset(_ rows: [Int]) -> HouseholdColumns {
+        var subsetIDs = TextColumn()
+        for r in rows { ids.withBytes(at: r) { subsetIDs.append($0) } }
+        return HouseholdColumns(
+            count: rows.count, ids: subsetIDs, village: rows.map { village[$0] }, members: rows.map { members[$0] },
+            codes: codes.mapValues { column in rows.map { column[$0] } }, floorArea: rows.map { floorArea[$0] },
+            isUrban: rows.map { isUrban[$0] })
+    }
+
     public subscript(_ name: String) -> [Int32] {
         guard let column = codes[name] else { preconditionFailure("no household column \(name)") }
         return column

@@ -31,6 +31,26 @@ struct RegistryPass {
         /// V × B sums of members below the line, and of members × gap², per replicate.
         var replicatePoor: [Double]
         var replicateSeverity: [Double]
+
+        static func empty(households n: Int, villages: Int, replicates: Int) -> Output {
+            let zeros = [Double](repeating: 0, count: n)
+            return Output(logMean: zeros, logSD: zeros, fgt: (zeros, zeros, zeros),
+                          replicatePoor: Array(repeating: 0, count: villages * replicates),
+                          replicateSeverity: Array(repeating: 0, count: villages * replicates))
+        }
+
+        /// Adds a stratum's output: its households go back to their rows, its
+        /// replicate sums add to the villages'.
+        mutating func scatter(_ part: Output, rows: [Int]) {
+            for (k, i) in rows.enumerated() {
+                logMean[i] = part.logMean[k]; logSD[i] = part.logSD[k]
+                fgt.p0[i] = part.fgt.p0[k]; fgt.p1[i] = part.fgt.p1[k]; fgt.p2[i] = part.fgt.p2[k]
+            }
+            for k in replicatePoor.indices {
+                replicatePoor[k] += part.replicatePoor[k]
+                replicateSeverity[k] += part.replicateSeverity[k]
+            }
+        }
     }
 
     /// What one chunk returns: its households' predictions and its replicate sums

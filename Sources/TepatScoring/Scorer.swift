@@ -13,10 +13,8 @@ public enum Scorer {
         let lnz = log(options.povertyLine)
 
         var pass: RegistryPass.Output
-        var pmt: WLSResults? = nil
-        var smallArea: SmallAreaSummary? = nil
+        var strata: [StratumModel] = []
         var explained: Double? = nil
-        var pooled: [PooledLevel] = []
         let mpiScores: (score: [Double], flags: [[Bool]])
 
         if method == .pmt {
@@ -26,67 +24,27 @@ public enum Scorer {
             let survey = HouseholdColumns(surveyTable, villageIndex: villages.index)
             let response = surveyTable.numbers("consumption_pc").map { log($0) }
             let weights = surveyTable.numbers("weight")
-            let base = try FeatureEncoder(
-                survey: survey, registry: registry, villageCodes: villages.codes.map(\.value),
-                minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
-                strictCategories: options.strictCategories)
-            pooled = base.pooled
-            guard survey.count > base.terms.count + 1 else {
-                throw ScoringError.surveyTooSmall(rows: survey.count, terms: base.terms.count + 1)
-            }
-            clock.lap("encode")
-
-            // Stage 1: the household PMT without context, to build the contextual
-            // covariate (village mean of the index over the whole registry).
-            let stage1 = try WeightedLeastSquares(design: base.encode(survey), response: response, weights: weights, termNames: base.termNames).fit()
-            var indexSum = [Double](repeating: 0, count: villages.count), indexCount = indexSum
-            for start in stride(from: 0, to: registry.count, by: options.chunkRows) {
-                let range = start..<min(registry.count, start + options.chunkRows)
-                let index = try stage1.predict(base.encode(registry, rows: range))
-                for (k, i) in range.enumerated() {
-                    indexSum[Int(registry.village[i])] += index[k]
-                    indexCount[Int(registry.village[i])] += 1
+            if options.strata == .urbanRural {
+                var models: [StratumModel] = []
+                var merged = RegistryPass.Output.empty(households: registry.count, villages: villages.count, replicates: max(0, options.bootstrap))
+                for (name, urban) in [("urban", true), ("rural", false)] {
+                    let surveyRows = (0..<survey.count).filter { survey.isUrban[$0] == urban }
+                    let registryRows = (0..<registry.count).filter { registry.isUrban[$0] == urban }
+                    guard !registryRows.isEmpty else { continue }
+                    guard !surveyRows.isEmpty else { throw ScoringError.emptyStratum(name) }
+                    let fitted = try pmtPass(
+                        survey: survey.subset(surveyRows), response: surveyRows.map { response[$0] }, weights: surveyRows.map { weights[$0] },
+                        registry: registry.subset(registryRows), villages: villages, options: options, stream: urban ? 1 : 2, clock: clock)
+                    models.append(StratumModel(name: name, pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled))
+                    merged.scatter(fitted.pass, rows: registryRows)
                 }
+                pass = merged
+                strata = models
+            } else {
+                let fitted = try pmtPass(survey: survey, response: response, weights: weights, registry: registry, villages: villages, options: options, stream: 0, clock: clock)
+                pass = fitted.pass
+                strata = [StratumModel(name: "all", pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled)]
             }
-            let overallMean = indexSum.reduce(0, +) / max(1, indexCount.reduce(0, +))
-            let context = zip(indexSum, indexCount).map { $1 > 0 ? $0 / $1 : overallMean }
-            let encoder = base.withContext(context)
-            let surveyDesign = encoder.encode(survey)
-            pmt = try WeightedLeastSquares(design: surveyDesign, response: response, weights: weights, termNames: encoder.termNames).fit()
-            let nested = try NestedErrorModel(
-                design: surveyDesign, response: response, village: survey.village, villageCount: villages.count,
-                ridge: options.ridge, seed: options.seed).fit()
-            smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
-                                         replicates: options.bootstrap, ridge: nested.ridge)
-            clock.lap("pmt")
-
-            // Replicate draws: β* ~ N(β̂, Cov β̂) by a Cholesky factor of the kept
-            // block; the variance ratio log λ* ~ N(log λ̂, se²) from the REML
-            // curvature; then η*_v ~ N(η̂_v(λ*), Var(η_v | survey, λ*)).
-            let p = encoder.terms.count, replicates = max(0, options.bootstrap)
-            var betaDraws = Matrix(rows: p, columns: replicates)
-            var etaDraws = Matrix(rows: villages.count, columns: replicates)
-            var sampler = NormalSampler(seed: options.seed, stream: 0xB00757)
-            let kept = (0..<p).filter { nested.covariance[$0, $0] > 0 }
-            var block = Matrix(rows: kept.count, columns: kept.count)
-            for (a, ja) in kept.enumerated() { for (b, jb) in kept.enumerated() { block[a, b] = nested.covariance[ja, jb] } }
-            let factor = try Cholesky(block).lower
-            for b in 0..<replicates {
-                let z = (0..<kept.count).map { _ in sampler.normal() }
-                let shift = try BLAS.product(factor, z)
-                for j in 0..<p { betaDraws[j, b] = nested.coefficients[j] }
-                for (a, ja) in kept.enumerated() { betaDraws[ja, b] += shift[a] }
-                let sigma2Eta = nested.sigma2Eta * exp(nested.logLambdaSE * sampler.normal())
-                for v in 0..<villages.count {
-                    let effect = nested.villageEffect(v, sigma2Eta: sigma2Eta)
-                    etaDraws[v, b] = effect.mean + effect.variance.squareRoot() * sampler.normal()
-                }
-            }
-            pass = try RegistryPass(
-                encoder: encoder, households: registry, coefficients: nested.coefficients,
-                villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
-                sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz, betaDraws: betaDraws, etaDraws: etaDraws,
-                seed: options.seed, chunkRows: options.chunkRows, threads: options.threads).run()
             clock.lap("predict+bootstrap")
             mpiScores = options.mpi.scores(registry)
         } else {
@@ -138,8 +96,78 @@ public enum Scorer {
             p2: zip(registry.members, householdScores.p2).reduce(0) { $0 + $1.0 * $1.1 } / persons)
         return ScoringResult(
             options: options, method: method, villages: villages, households: householdScores, measures: measures,
-            ranking: ranking, pmt: pmt, pooledLevels: pooled, smallArea: smallArea, assetIndexExplainedShare: explained,
+            ranking: ranking, models: strata, assetIndexExplainedShare: explained,
             accuracy: accuracy, timings: clock.laps, overall: overall, overallPoorPersons: measures.poorPersons.reduce(0, +))
+    }
+
+    /// Fits the PMT and the small-area model on `survey` and predicts `registry`
+    /// with bootstrap replicates: the whole model for one stratum (or for all).
+    static func pmtPass(
+        survey: HouseholdColumns, response: [Double], weights: [Double], registry: HouseholdColumns,
+        villages: VillageList, options: ScoringOptions, stream: UInt64, clock: StageClock
+    ) throws -> (pass: RegistryPass.Output, pmt: WLSResults, smallArea: SmallAreaSummary, pooled: [PooledLevel]) {
+        let lnz = log(options.povertyLine)
+        let base = try FeatureEncoder(
+            survey: survey, registry: registry, villageCodes: villages.codes.map(\.value),
+            minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
+            strictCategories: options.strictCategories)
+        guard survey.count > base.terms.count + 1 else {
+            throw ScoringError.surveyTooSmall(rows: survey.count, terms: base.terms.count + 1)
+        }
+        clock.lap("encode")
+
+        // Stage 1: the household PMT without context, to build the contextual
+        // covariate (village mean of the index over the whole registry).
+        let stage1 = try WeightedLeastSquares(design: base.encode(survey), response: response, weights: weights, termNames: base.termNames).fit()
+        var indexSum = [Double](repeating: 0, count: villages.count), indexCount = indexSum
+        for start in stride(from: 0, to: registry.count, by: options.chunkRows) {
+            let range = start..<min(registry.count, start + options.chunkRows)
+            let index = try stage1.predict(base.encode(registry, rows: range))
+            for (k, i) in range.enumerated() {
+                indexSum[Int(registry.village[i])] += index[k]
+                indexCount[Int(registry.village[i])] += 1
+            }
+        }
+        let overallMean = indexSum.reduce(0, +) / max(1, indexCount.reduce(0, +))
+        let context = zip(indexSum, indexCount).map { $1 > 0 ? $0 / $1 : overallMean }
+        let encoder = base.withContext(context)
+        let surveyDesign = encoder.encode(survey)
+        let pmt = try WeightedLeastSquares(design: surveyDesign, response: response, weights: weights, termNames: encoder.termNames).fit()
+        let nested = try NestedErrorModel(
+            design: surveyDesign, response: response, village: survey.village, villageCount: villages.count,
+            ridge: options.ridge, seed: options.seed).fit()
+        let smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
+                                     replicates: options.bootstrap, ridge: nested.ridge)
+        clock.lap("pmt")
+
+        // Replicate draws: β* ~ N(β̂, Cov β̂) by a Cholesky factor of the kept
+        // block; the variance ratio log λ* ~ N(log λ̂, se²) from the REML
+        // curvature; then η*_v ~ N(η̂_v(λ*), Var(η_v | survey, λ*)).
+        let p = encoder.terms.count, replicates = max(0, options.bootstrap)
+        var betaDraws = Matrix(rows: p, columns: replicates)
+        var etaDraws = Matrix(rows: villages.count, columns: replicates)
+        var sampler = NormalSampler(seed: options.seed, stream: 0xB00757 &+ stream)
+        let kept = (0..<p).filter { nested.covariance[$0, $0] > 0 }
+        var block = Matrix(rows: kept.count, columns: kept.count)
+        for (a, ja) in kept.enumerated() { for (b, jb) in kept.enumerated() { block[a, b] = nested.covariance[ja, jb] } }
+        let factor = try Cholesky(block).lower
+        for b in 0..<replicates {
+            let z = (0..<kept.count).map { _ in sampler.normal() }
+            let shift = try BLAS.product(factor, z)
+            for j in 0..<p { betaDraws[j, b] = nested.coefficients[j] }
+            for (a, ja) in kept.enumerated() { betaDraws[ja, b] += shift[a] }
+            let sigma2Eta = nested.sigma2Eta * exp(nested.logLambdaSE * sampler.normal())
+            for v in 0..<villages.count {
+                let effect = nested.villageEffect(v, sigma2Eta: sigma2Eta)
+                etaDraws[v, b] = effect.mean + effect.variance.squareRoot() * sampler.normal()
+            }
+        }
+        let pass = try RegistryPass(
+            encoder: encoder, households: registry, coefficients: nested.coefficients,
+            villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
+            sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz, betaDraws: betaDraws, etaDraws: etaDraws,
+            seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads).run()
+        return (pass, pmt, smallArea, base.pooled)
     }
 
     /// Without consumption the asset index only orders households: the poorest

@@ -8,6 +8,14 @@ public enum RankBy: String, Sendable, CaseIterable, Codable {
     case poor
 }
 
+/// Separate models per stratum (MODEL.md §2).
+public enum Stratification: String, Sendable, CaseIterable, Codable {
+    case none
+    /// Kelurahan (urban) and desa (rural) households get their own PMT and
+    /// small-area model.
+    case urbanRural = "urban_rural"
+}
+
 /// Which welfare model scores households.
 public enum ScoringMethod: String, Sendable, CaseIterable, Codable {
     /// PMT with the small-area model when survey.csv exists, else the asset index.
@@ -44,6 +52,7 @@ public struct ScoringOptions: Sendable {
     public var kecamatanEffects = false
     /// Ridge-shrunk coefficients, λ by 5-fold cross-validation.
     public var ridge = false
+    public var strata = Stratification.none
     public var strictCategories = false
     /// Survey households a category level needs to get its own PMT term.
     public var minimumLevelCount = 10

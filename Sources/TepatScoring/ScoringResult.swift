@@ -82,6 +82,14 @@ public struct Accuracy: Sendable, Codable, Equatable {
     public var trueP0: Double
 }
 
+/// The PMT and small-area model of one stratum (or of all households).
+public struct StratumModel: Sendable {
+    public var name: String
+    public var pmt: WLSResults
+    public var smallArea: SmallAreaSummary
+    public var pooled: [PooledLevel]
+}
+
 public struct ScoringResult: Sendable {
     public var options: ScoringOptions
     public var method: ScoringMethod
@@ -89,10 +97,9 @@ public struct ScoringResult: Sendable {
     public var households: HouseholdScores
     public var measures: VillageMeasures
     public var ranking: VillageRanking
-    /// The weighted PMT (pmt_coefficients.csv); nil with the asset index.
-    public var pmt: WLSResults?
-    public var pooledLevels: [PooledLevel]
-    public var smallArea: SmallAreaSummary?
+    /// The fitted models: one ("all"), or one per stratum ("urban", "rural");
+    /// empty with the asset index.
+    public var models: [StratumModel]
     public var assetIndexExplainedShare: Double?
     public var accuracy: Accuracy?
     /// Seconds per stage.
@@ -100,4 +107,10 @@ public struct ScoringResult: Sendable {
     /// Overall expected P0, P1, P2 (member-weighted) and poor persons.
     public var overall: ExpectedFGT
     public var overallPoorPersons: Double
+}
+
+extension ScoringResult {
+    /// The unstratified PMT, when there is exactly one model.
+    public var pmt: WLSResults? { models.count == 1 ? models[0].pmt : nil }
+    public var pooledLevels: [PooledLevel] { models.flatMap(\.pooled) }
 }

@@ -73,7 +73,7 @@ public struct WeightedLeastSquares: Sendable {
             covariance: covariance, dropped: solution.droppedColumns.map { termNames[$0] },
             keptColumns: solution.keptColumns, n: n, rank: k, r2: r2, adjustedR2: adjusted, sigma: sigma2.squareRoot(),
             conditionNumber: solution.reciprocalCondition > 0 ? 1 / solution.reciprocalCondition : .infinity,
-            residuals: residuals)
+            residuals: residuals, residualSumOfSquares: solution.residualSumOfSquares, totalSumOfSquares: tss)
     }
 }
 
@@ -100,6 +100,9 @@ public struct WLSResults: Sendable {
     /// 1-norm condition number estimate of the √w-scaled design (kept columns).
     public let conditionNumber: Double
     public let residuals: [Double]
+    /// Weighted residual and total sums of squares (weights rescaled to mean 1).
+    public let residualSumOfSquares: Double
+    public let totalSumOfSquares: Double
 
     public var p: Int { termNames.count }
 

@@ -146,3 +146,26 @@ final class PlanRunTests: XCTestCase {
         XCTAssertGreaterThan(try XCTUnwrap(outcome.result.accuracy).spearmanP0, 0.5)
     }
 }
+
+extension PlanRunTests {
+    /// Separate urban (kelurahan) and rural models: both fitted, every household
+    /// scored by its own stratum's model, coefficients of both written.
+    func testUrbanRuralStrata() throws {
+        let out = scratch()
+        var run = PlanRun(dataDirectory: Self.generated, outputDirectory: out)
+        run.options.strata = .urbanRural
+        run.options.bootstrap = 20
+        run.allocate = false
+        let outcome = try run.execute()
+        XCTAssertEqual(outcome.result.models.map(\.name), ["urban", "rural"])
+        let surveyRows = try TableReader(path: Self.generated + "/survey.csv", schema: Schemas.survey).readAll().rowCount
+        XCTAssertEqual(outcome.result.models.reduce(0) { $0 + $1.pmt.n }, surveyRows)
+        let coefficients = try String(contentsOfFile: out + "/pmt_coefficients.csv", encoding: .utf8)
+        XCTAssertTrue(coefficients.contains(",urban\n") && coefficients.contains(",rural\n"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+        let pmt = summary["pmt"] as! [String: Any]
+        XCTAssertEqual(pmt["n"] as? Int, surveyRows)
+        XCTAssertNotNil((pmt["strata"] as? [String: Any])?["urban"])
+        XCTAssertFalse(outcome.result.households.logMean.contains { !$0.isFinite })
+    }
+}
