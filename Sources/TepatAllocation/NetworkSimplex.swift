@@ -5,10 +5,9 @@
 /// violating arc of a block of √m arcs, as LEMON's default), and the leaving arc
 /// is the last blocking arc met when walking the cycle from its apex along its
 /// orientation (Cunningham's rule): the tree stays strongly feasible, so
-/// degenerate pivots cannot cycle. After each pivot only the subtree cut off by
-/// the leaving arc is re-hung (from the entering arc) and its parent links,
-/// depths and potentials recomputed; tree adjacency is kept in flat linked
-/// lists, so no pivot allocates.
+/// degenerate pivots cannot cycle. The tree is kept in LEMON's preorder-thread
+/// form: after a pivot the cut subtree is spliced back re-rooted (work along
+/// its stem) and its potentials shift by one constant over a contiguous stretch.
 /// Deterministic: the same network always gives the same flows.
 public enum NetworkSimplex {
     public static func solve(_ network: FlowNetwork, tolerance: Double = 1e-12) -> FlowSolution {
@@ -45,53 +44,32 @@ public enum NetworkSimplex {
             else { tail[a] = root; head[a] = u; flow[a] = -supply[u] }
             state[a] = 0
         }
-        // Tree adjacency as doubly linked lists of slots; slot 2a is arc a at its
-        // tail, 2a + 1 at its head.
-        var firstSlot = [Int](repeating: -1, count: n + 1)
-        var nextSlot = [Int](repeating: -1, count: 2 * (m + n))
-        var previousSlot = [Int](repeating: -1, count: 2 * (m + n))
-        func link(_ slot: Int, _ node: Int) {
-            nextSlot[slot] = firstSlot[node]
-            previousSlot[slot] = -1
-            if firstSlot[node] >= 0 { previousSlot[firstSlot[node]] = slot }
-            firstSlot[node] = slot
-        }
-        func unlink(_ slot: Int, _ node: Int) {
-            if previousSlot[slot] >= 0 { nextSlot[previousSlot[slot]] = nextSlot[slot] } else { firstSlot[node] = nextSlot[slot] }
-            if nextSlot[slot] >= 0 { previousSlot[nextSlot[slot]] = previousSlot[slot] }
-        }
-        func addToTree(_ a: Int) { link(2 * a, tail[a]); link(2 * a + 1, head[a]) }
-        func removeFromTree(_ a: Int) { unlink(2 * a, tail[a]); unlink(2 * a + 1, head[a]) }
-        for u in 0..<n { addToTree(m + u) }
-        var parent = [Int](repeating: -1, count: n + 1)
+        // The spanning tree in preorder-thread form (as LEMON): parent, the arc
+        // to the parent, the next and previous node in preorder, subtree sizes
+        // and the last node of each subtree. A subtree is a contiguous stretch of
+        // the thread, so a pivot splices stretches and shifts one stretch's
+        // potentials, without walking adjacency lists.
+        var parent = [Int](repeating: root, count: n + 1)
         var parentArc = [Int](repeating: -1, count: n + 1)
-        var depth = [Int](repeating: 0, count: n + 1)
+        var thread = [Int](repeating: 0, count: n + 1)
+        var reverseThread = [Int](repeating: 0, count: n + 1)
+        var subtreeSize = [Int](repeating: 1, count: n + 1)
+        var lastInSubtree = [Int](repeating: 0, count: n + 1)
         var potential = [Double](repeating: 0, count: n + 1)
-        var stack: [Int] = []
-        stack.reserveCapacity(n + 1)
-
-        /// Recomputes parent, depth and potential below `top`, whose own are set.
-        func hang(from top: Int) {
-            stack.removeAll(keepingCapacity: true)
-            stack.append(top)
-            while let u = stack.popLast() {
-                var slot = firstSlot[u]
-                while slot >= 0 {
-                    let a = slot >> 1
-                    slot = nextSlot[slot]
-                    if a == parentArc[u] { continue }
-                    let v = tail[a] == u ? head[a] : tail[a]
-                    parent[v] = u
-                    parentArc[v] = a
-                    depth[v] = depth[u] + 1
-                    // Reduced cost 0 on tree arcs: π(head) = π(tail) + c.
-                    potential[v] = tail[a] == u ? potential[u] + cost[a] : potential[u] - cost[a]
-                    stack.append(v)
-                }
-            }
+        parent[root] = -1
+        subtreeSize[root] = n + 1
+        var previous = root
+        for u in 0..<n {
+            parentArc[u] = m + u
+            lastInSubtree[u] = u
+            thread[previous] = u
+            reverseThread[u] = previous
+            previous = u
+            potential[u] = tail[m + u] == root ? cost[m + u] : -cost[m + u]
         }
-        parent[root] = -1; parentArc[root] = -1; depth[root] = 0; potential[root] = 0
-        hang(from: root)
+        thread[previous] = root
+        reverseThread[root] = previous
+        lastInSubtree[root] = previous
 
         let totalArcs = m + n
         // Pricing tolerance relative to the largest cost: allocation costs are
@@ -101,6 +79,8 @@ public enum NetworkSimplex {
         var next = 0
         var pivots = 0
         var firstPath: [Int] = []
+        var stem: [Int] = []
+        var pieces: [(Int, Int)] = []
         while true {
             // Block search for the entering arc.
             var entering = -1
@@ -131,7 +111,7 @@ public enum NetworkSimplex {
             let second = state[entering] == 1 ? head[entering] : tail[entering]
             var a = first, b = second
             while a != b {
-                if depth[a] >= depth[b] { a = parent[a] } else { b = parent[b] }
+                if subtreeSize[a] < subtreeSize[b] { a = parent[a] } else { b = parent[b] }
             }
             let apex = a
             // Residual capacity along the cycle; the leaving arc is the last
@@ -139,8 +119,10 @@ public enum NetworkSimplex {
             // (`<=` keeps the later arc on ties).
             var delta = FlowNetwork.unbounded
             var leaving = -1
-            // Which cycle endpoint lies in the subtree the leaving arc cuts off.
+            // Which cycle endpoint lies in the subtree the leaving arc cuts off, and
+            // the root of that subtree (the leaving arc's child end).
             var cutEndpoint = -1
+            var cutRoot = -1
             firstPath.removeAll(keepingCapacity: true)
             var u = first
             while u != apex { firstPath.append(u); u = parent[u] }
@@ -148,7 +130,7 @@ public enum NetworkSimplex {
                 // Flow goes parent → node.
                 let arc = parentArc[node]
                 let residual = tail[arc] == parent[node] ? capacity[arc] - flow[arc] : flow[arc]
-                if residual <= delta { delta = residual; leaving = arc; cutEndpoint = first }
+                if residual <= delta { delta = residual; leaving = arc; cutEndpoint = first; cutRoot = node }
             }
             let enteringResidual = state[entering] == 1 ? capacity[entering] : flow[entering]
             if enteringResidual <= delta { delta = enteringResidual; leaving = entering }
@@ -157,7 +139,7 @@ public enum NetworkSimplex {
                 // Flow goes node → parent.
                 let arc = parentArc[u]
                 let residual = tail[arc] == u ? capacity[arc] - flow[arc] : flow[arc]
-                if residual <= delta { delta = residual; leaving = arc; cutEndpoint = second }
+                if residual <= delta { delta = residual; leaving = arc; cutEndpoint = second; cutRoot = u }
                 u = parent[u]
             }
 
@@ -179,19 +161,84 @@ public enum NetworkSimplex {
                 state[entering] = -state[entering]
                 continue
             }
-            // Swap arcs in the tree, then re-hang the cut-off subtree from the
-            // entering arc's endpoint inside it.
             state[leaving] = flow[leaving] == 0 ? 1 : -1
             state[entering] = 0
-            removeFromTree(leaving)
-            addToTree(entering)
+
+            // Re-root the cut subtree S (root `cutRoot`) at `inside` and hang it
+            // from `outside` by the entering arc. The stem inside = s₀, s₁, …, s_k =
+            // cutRoot reverses. In the new preorder of S, s₀'s old subtree comes
+            // first, then for each i ≥ 1 the stretch of s_i's old subtree before
+            // s_{i−1}'s, then the stretch after it.
             let inside = cutEndpoint
             let outside = inside == tail[entering] ? head[entering] : tail[entering]
-            parent[inside] = outside
-            parentArc[inside] = entering
-            depth[inside] = depth[outside] + 1
-            potential[inside] = tail[entering] == outside ? potential[outside] + cost[entering] : potential[outside] - cost[entering]
-            hang(from: inside)
+            stem.removeAll(keepingCapacity: true)
+            var x = inside
+            while true { stem.append(x); if x == cutRoot { break }; x = parent[x] }
+            let size = subtreeSize[cutRoot]
+            let oldLast = lastInSubtree[cutRoot]
+            let before = reverseThread[cutRoot], after = thread[oldLast]
+            let oldParent = parent[cutRoot]
+            // Stretches of the new order, as (first, last) on the old thread.
+            pieces.removeAll(keepingCapacity: true)
+            pieces.append((inside, lastInSubtree[inside]))
+            for i in 1..<stem.count {
+                let node = stem[i], child = stem[i - 1]
+                pieces.append((node, reverseThread[child]))
+                if lastInSubtree[node] != lastInSubtree[child] {
+                    pieces.append((thread[lastInSubtree[child]], lastInSubtree[node]))
+                }
+            }
+            // Sizes along the stem, from the old sizes.
+            var newSizes = [Int](repeating: 0, count: stem.count)
+            newSizes[0] = size
+            for i in 1..<stem.count { newSizes[i] = size - subtreeSize[stem[i - 1]] }
+            // Take S out of the thread, then fix the ancestors that ended with it.
+            thread[before] = after
+            reverseThread[after] = before
+            var a2 = oldParent
+            while a2 >= 0 {
+                subtreeSize[a2] -= size
+                if lastInSubtree[a2] == oldLast { lastInSubtree[a2] = before }
+                a2 = parent[a2]
+            }
+            // Chain the stretches into S's new order.
+            for k in 1..<pieces.count {
+                thread[pieces[k - 1].1] = pieces[k].0
+                reverseThread[pieces[k].0] = pieces[k - 1].1
+            }
+            let newLast = pieces[pieces.count - 1].1
+            // Reverse the stem's parent links.
+            var previousArc = entering
+            var previousNode = outside
+            for node in stem {
+                let arc = parentArc[node]
+                parentArc[node] = previousArc
+                parent[node] = previousNode
+                previousArc = arc
+                previousNode = node
+            }
+            for (i, node) in stem.enumerated() {
+                subtreeSize[node] = newSizes[i]
+                lastInSubtree[node] = newLast
+            }
+            // Insert S right after `outside`.
+            let next = thread[outside]
+            thread[outside] = inside
+            reverseThread[inside] = outside
+            thread[newLast] = next
+            reverseThread[next] = newLast
+            var a3 = outside
+            let outsideWasLeaf = lastInSubtree[outside] == outside
+            while a3 >= 0 {
+                subtreeSize[a3] += size
+                if outsideWasLeaf && lastInSubtree[a3] == outside { lastInSubtree[a3] = newLast }
+                a3 = parent[a3]
+            }
+            // Shift S's potentials so the entering arc's reduced cost is 0.
+            let wanted = tail[entering] == outside ? potential[outside] + cost[entering] : potential[outside] - cost[entering]
+            let sigma = wanted - potential[inside]
+            var y = inside
+            for _ in 0..<size { potential[y] += sigma; y = thread[y] }
         }
 
         let feasible = (m..<(m + n)).allSatisfy { flow[$0] == 0 }
