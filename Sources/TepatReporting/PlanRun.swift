@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import TepatAllocation
 import TepatData
 import TepatScoring
@@ -36,6 +37,14 @@ public struct PlanRun {
     }
 
     public func execute() throws -> Outcome {
+        // One BLAS thread: OpenBLAS rounds differently with different thread
+        // splits, and such last-bit differences can pick another of several equal
+        // optima of the allocation. Parallelism comes from the run's own chunk
+        // workers instead, whose results are combined in a fixed order, so the
+        // files do not depend on OPENBLAS_NUM_THREADS or the number of cores.
+        let blasThreads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(blasThreads) }
         let started = Date()
         let clock = StageClock()
         onStage("read")
