@@ -172,7 +172,7 @@ public struct FundAllocationProblem: Sendable {
         return (net, map)
     }
 
-    /// Solves by lazy segments (column generation): at first only the best 16
+    /// Solves by lazy segments (column generation): at first only the best few
     /// households of each village and program are in the network. Segments are
     /// sorted best first, so a left-out segment can have a negative reduced cost
     /// only if every included segment of its village and program is full; those
@@ -181,7 +181,16 @@ public struct FundAllocationProblem: Sendable {
     /// segment prices out. Most households can never be funded, so this keeps
     /// the network a tenth of the size.
     public func solve() throws -> FundAllocation {
-        var limit = segments.map { $0.map { min($0.count, 16) } }
+        // Start each program with about twice the households it could fund if all
+        // eligible money were spread evenly over the villages (at least 4): most
+        // village×programs then need no second round.
+        let villagesWithSegments = max(1, segments.filter { $0.contains { !$0.isEmpty } }.count)
+        let start = programs.indices.map { j -> Int in
+            let money = funders.indices.filter { funds($0, program: j) }.reduce(0.0) { $0 + Double(funders[$1].budget) }
+            let even = money / Double(programs[j].unitCost) / Double(villagesWithSegments)
+            return max(4, min(4_096, Int((2 * even).rounded(.up))))
+        }
+        var limit = segments.map { row in row.enumerated().map { j, list in min(list.count, start[j]) } }
         var rounds = 0
         while true {
             rounds += 1
