@@ -121,10 +121,6 @@ public struct QR: Sendable {
         return nil
     }
 
-    /// log |det R| = Σ log |R_kk|, for likelihoods.
-    public var logAbsDeterminant: Double {
-        factored.diagonal.reduce(0) { $0 + log(abs($1)) }
-    }
 
     /// β = R⁻¹ Qᵀ y and the residual sum of squares (the tail of Qᵀy).
     func solve(_ y: [Double]) throws -> (beta: [Double], rss: Double) {

@@ -58,14 +58,6 @@ public struct Matrix: Equatable, Sendable {
         (0..<columns).map { self[i, $0] }
     }
 
-    public var transposed: Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        for j in 0..<columns {
-            for i in 0..<rows { t[j, i] = self[i, j] }
-        }
-        return t
-    }
-
     /// The sub-matrix made of the given columns, in the given order.
     public func selectingColumns(_ indices: [Int]) -> Matrix {
         var values = [Double]()

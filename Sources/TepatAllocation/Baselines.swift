@@ -40,7 +40,7 @@ public enum Baselines {
             for item in all {
                 var need = Double(p.programs[item.j].unitCost)
                 for f in p.funders.indices where need > 0 && p.funds(f, village: item.v) && p.funds(f, program: item.j) {
-                    let room = min(budget[f], Double(min(p.funders[f].villageLimit, p.funders[f].budget)) - given[f][item.v])
+                    let room = min(budget[f], Double(p.funders[f].villageLimit) - given[f][item.v])
                     let pay = min(room, need)
                     guard pay > 0 else { continue }
                     budget[f] -= pay; given[f][item.v] += pay; need -= pay
@@ -63,7 +63,7 @@ public enum Baselines {
             let sum = weights.reduce(0, +)
             guard sum > 0 else { continue }
             for (k, v) in villages.enumerated() {
-                var money = min(Double(min(funder.villageLimit, funder.budget)), Double(funder.budget) * weights[k] / sum)
+                var money = min(Double(funder.villageLimit), Double(funder.budget) * weights[k] / sum)
                 // Best remaining households of the programs this funder pays for.
                 var options: [(rate: Double, j: Int, k: Int)] = []
                 for j in p.programs.indices where p.funds(f, program: j) {

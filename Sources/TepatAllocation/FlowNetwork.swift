@@ -23,8 +23,6 @@ public struct FlowNetwork: Sendable {
         return supply.count - 1
     }
 
-    public mutating func setSupply(_ node: Int, _ s: Int64) { supply[node] = s }
-
     @discardableResult
     public mutating func addArc(from: Int, to: Int, lower l: Int64 = 0, upper u: Int64, cost c: Double) -> Int {
         precondition(l <= u, "arc lower bound above its upper bound")

@@ -28,11 +28,13 @@ public struct FundAllocationProblem: Sendable {
             self.pillars = pillars; self.kecamatan = kecamatan; self.maxSharePerVillage = maxSharePerVillage
         }
 
-        /// The most one village may get from this funder, whole rupiah; a share of
-        /// 1 (the default) sets no limit beyond the budget itself.
-        public var villageLimit: Int64 {
-            maxSharePerVillage >= 1 ? FlowNetwork.unbounded : Int64((Double(budget) * maxSharePerVillage).rounded(.down))
-        }
+        /// The most one village may get from this funder, whole rupiah.
+        public var villageLimit: Int64 { min(budget, Int64((Double(budget) * maxSharePerVillage).rounded(.down))) }
+
+        /// A share of 1 (the default) limits nothing the budget arc does not; the
+        /// network then leaves the per-village arc unbounded, so it never becomes a
+        /// second, degenerate bound that hides the budget's marginal value.
+        var limitsVillages: Bool { maxSharePerVillage < 1 }
     }
 
     public struct Program: Sendable {
@@ -87,16 +89,14 @@ public struct FundAllocationProblem: Sendable {
     /// benefit from program j's uplift, from its predicted log-consumption
     /// distribution N(μ, σ²). With z' = z − u, (1 − (y+u)/z)₊ = (z'/z)(1 − y/z')₊, so
     /// P2 after = (z'/z)²·P2(z'): closed form again.
+    /// `deprivationFlags` are the scoring's, in `Deprivation.allCases` order.
     public static func segments(
-        programs: [Program], households h: HouseholdColumns, scores: HouseholdScores, villageCount: Int, povertyLine z: Double
+        programs: [Program], households h: HouseholdColumns, deprivationFlags: [[Bool]], scores: HouseholdScores,
+        villageCount: Int, povertyLine z: Double
     ) -> [[[Segment]]] {
         var result = [[[Segment]]](repeating: [[Segment]](repeating: [], count: programs.count), count: villageCount)
-        var flagsByDeprivation: [Deprivation: [Bool]] = [:]
-        for program in programs where flagsByDeprivation[program.deprivation] == nil {
-            flagsByDeprivation[program.deprivation] = Deprivation.flags(program.deprivation, h)
-        }
         for (j, program) in programs.enumerated() {
-            let flags = flagsByDeprivation[program.deprivation]!
+            let flags = deprivationFlags[Deprivation.allCases.firstIndex(of: program.deprivation)!]
             let shifted = z - program.uplift
             for i in 0..<h.count where flags[i] {
                 let before = scores.p2[i]
@@ -159,7 +159,7 @@ public struct FundAllocationProblem: Sendable {
                 let programsHere = programs.indices.filter { funds(f, program: $0) && programNode[v][$0] >= 0 }
                 guard !programsHere.isEmpty else { continue }
                 let node = net.addNode()
-                net.addArc(from: funderNode[f], to: node, upper: funder.villageLimit, cost: 0)
+                net.addArc(from: funderNode[f], to: node, upper: funder.limitsVillages ? funder.villageLimit : FlowNetwork.unbounded, cost: 0)
                 for j in programsHere {
                     map.fundingArcs.append((f, v, j, net.addArc(from: node, to: programNode[v][j], upper: FlowNetwork.unbounded, cost: 0)))
                 }
@@ -255,7 +255,7 @@ public struct FundAllocationProblem: Sendable {
                 funders.indices.contains { funds($0, village: v) && funds($0, program: j) }
                     ? sum + Int64(segments[v][j].count) * programs[j].unitCost : sum
             }
-            let reachable = funders.indices.filter { funds($0, village: v) }.reduce(Int64(0)) { $0 + min(funders[$1].budget, funders[$1].villageLimit) }
+            let reachable = funders.indices.filter { funds($0, village: v) }.reduce(Int64(0)) { $0 + funders[$1].villageLimit }
             let limit = min(capacity, reachable, villageCap ?? Int64.max)
             if limit < floors[v] {
                 let code = RegionCode(value: villageCodes[v], level: .village)?.description ?? String(villageCodes[v])

@@ -77,29 +77,26 @@ public enum DataDirectory {
             let known = Set(villages.regionValues("kode_desa"))
             let kecamatan = Set(villages.regionValues("kode_desa").map { $0 / 10_000 })
             let scope = villageScope(villages)
-            for i in files.indices where files[i].name == "households.csv" || files[i].name == "survey.csv" {
-                let keepCount: Int
-                if files[i].name == "households.csv", let table = households {
-                    households = dropRows(table, log: &log) { row in
-                        let code = table.regionValues("kode_desa")[row]
-                        return known.contains(code) ? nil : unknownVillage(code, scope: scope)
-                    }
-                    keepCount = households?.rowCount ?? 0
-                } else if let table = survey {
-                    survey = dropRows(table, log: &log) { row in
-                        let code = table.regionValues("kode_desa")[row]
-                        return known.contains(code) ? nil : unknownVillage(code, scope: scope)
-                    }
-                    keepCount = survey?.rowCount ?? 0
-                } else { continue }
-                files[i].rejected += files[i].rows - keepCount
-                files[i].rows = keepCount
+            /// Leaves out rows whose village villages.csv does not list, and counts them.
+            func keepKnownVillages(_ table: Table?) -> Table? {
+                guard let table else { return nil }
+                let codes = table.regionValues("kode_desa")
+                let kept = dropRows(table, log: &log) { row in
+                    known.contains(codes[row]) ? nil : unknownVillage(codes[row], scope: scope)
+                }
+                if let k = files.firstIndex(where: { $0.name == table.schema.fileName }) {
+                    files[k].rejected += table.rowCount - (kept?.rowCount ?? 0)
+                    files[k].rows = kept?.rowCount ?? 0
+                }
+                return kept
             }
+            households = keepKnownVillages(households)
+            survey = keepKnownVillages(survey)
             for (name, table) in [("opds.csv", opds), ("funders.csv", funders)] {
                 guard let table, table.has("kecamatan") else { continue }
                 let filtered = dropRows(table, log: &log) { row in
                     let list = table.texts("kecamatan")[row]
-                    let unknown = list.split(separator: "|").compactMap { RegionCode($0.trimmingCharacters(in: .whitespaces)) }
+                    let unknown = listItems(list).compactMap { RegionCode($0) }
                         .filter { !kecamatan.contains($0.value) }
                     return unknown.isEmpty ? nil : (column: "kecamatan", value: unknown.map(\.description).joined(separator: "|"),
                         message: "kecamatan not among the villages of villages.csv\(scope.isEmpty ? "" : " (\(scope))")")

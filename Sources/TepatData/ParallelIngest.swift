@@ -40,7 +40,7 @@ extension TableReader {
             readers.append(try TableReader(csv: csv, schema: schema, codebook: codebook, problemLimit: problemLimit))
         }
 
-        let results = ResultSlots(count: readers.count)
+        let results = WorkerSlots<Result<Table, DataErrors>>(count: readers.count)
         // Each worker touches only its own reader.
         let workers = PartReaders(readers: readers)
         DispatchQueue.concurrentPerform(iterations: readers.count) { k in
@@ -107,13 +107,13 @@ private struct PartReaders: @unchecked Sendable {
     let readers: [TableReader]
 }
 
-/// Results written by concurrent workers, one slot each.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [Result<Table, DataErrors>?]
+/// Results written by concurrent workers, one slot each, read once all are done.
+public final class WorkerSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
     private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ k: Int, _ result: Result<Table, DataErrors>) { lock.lock(); slots[k] = result; lock.unlock() }
-    func value(_ k: Int) -> Result<Table, DataErrors> { lock.lock(); defer { lock.unlock() }; return slots[k]! }
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+    public func store(_ k: Int, _ value: Value) { lock.lock(); slots[k] = value; lock.unlock() }
+    public func value(_ k: Int) -> Value { lock.lock(); defer { lock.unlock() }; return slots[k]! }
 }
 
 /// Finds where to cut a CSV file into parts without cutting a record: at a line

@@ -119,7 +119,6 @@ public struct RegionCode: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// Village kind from the first digit of DDDD.
     public var isKelurahan: Bool { level == .village && (value / 1000) % 10 == 1 }
-    public var isUrban: Bool { isKelurahan }
 
     public var description: String {
         let digits = String(value).leftPadded(to: level.rawValue)

@@ -26,12 +26,6 @@ public struct TextColumn: Sendable, Equatable {
         ends.append(contentsOf: other.ends.map { $0 + shift })
     }
 
-    mutating func removeLast(_ k: Int) {
-        guard k > 0 else { return }
-        ends.removeLast(k)
-        bytes.removeLast(bytes.count - (ends.last ?? 0))
-    }
-
     public subscript(i: Int) -> String {
         let start = i == 0 ? 0 : ends[i - 1]
         return String(decoding: bytes[start..<ends[i]], as: UTF8.self)
@@ -118,17 +112,6 @@ public struct Table: Sendable {
         lines.reserveCapacity(rows)
     }
 
-    /// Drops the last `k` rows (a row found bad after its fields were stored).
-    mutating func removeLastRows(_ k: Int) {
-        guard k > 0 else { return }
-        for i in integerColumns.indices { integerColumns[i].removeLast(k) }
-        for i in numberColumns.indices { numberColumns[i].removeLast(k) }
-        for i in textColumns.indices { textColumns[i].removeLast(k) }
-        for i in regionColumns.indices { regionColumns[i].removeLast(k) }
-        lines.removeLast(k)
-        rowCount -= k
-    }
-
     /// Appends another chunk of the same file.
     public mutating func append(contentsOf other: Table) {
         for i in integerColumns.indices { integerColumns[i].append(contentsOf: other.integerColumns[i]) }
@@ -139,6 +122,4 @@ public struct Table: Sendable {
         rowCount += other.rowCount
     }
 
-    /// An empty table of the same shape, for the next chunk of a stream.
-    func emptyCopy() -> Table { Table(schema: schema, present: present) }
 }

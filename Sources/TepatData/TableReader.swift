@@ -373,7 +373,7 @@ public final class TableReader {
                 let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
                 table.textColumns[slot].append(f)
                 if handledAsMissing(row, f) { continue }
-                let items = String(decoding: f, as: UTF8.self).split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                let items = listItems(String(decoding: f, as: UTF8.self)).map { $0.lowercased() }
                 if items.isEmpty {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, "value missing; \(expectation)"))
@@ -387,8 +387,7 @@ public final class TableReader {
                 let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
                 table.textColumns[slot].append(f)
                 if handledAsMissing(row, f) { continue }
-                for item in String(decoding: f, as: UTF8.self).split(separator: "|") {
-                    let code = item.trimmingCharacters(in: .whitespaces)
+                for code in listItems(String(decoding: f, as: UTF8.self)) {
                     if RegionCode(code)?.level != .kecamatan {
                         bad[row] = true
                         found.append(problem(b, row: row, value: f, "'\(DisplayValue.make(code))' is not a kecamatan code; \(expectation)"))

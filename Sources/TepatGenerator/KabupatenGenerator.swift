@@ -85,7 +85,7 @@ public struct KabupatenGenerator {
             villages[i].visibleEffect = 0.15 * rng.normal()
             villages[i].hiddenEffect = 0.18 * rng.normal()
             villages[i].coastal = coastalKecamatan.contains(villages[i].code.kecamatan.value) && rng.bernoulli(0.5)
-            sizeWeights.append(exp(0.5 * rng.normal()) * (villages[i].code.isUrban ? 1.5 : 1))
+            sizeWeights.append(exp(0.5 * rng.normal()) * (villages[i].code.isKelurahan ? 1.5 : 1))
         }
         let counts = Self.apportion(options.households, weights: sizeWeights)
         for i in villages.indices { villages[i].households = counts[i] }
@@ -114,7 +114,7 @@ public struct KabupatenGenerator {
         var surveyCount = 0
         for (v, village) in villages.enumerated() {
             var vrng = SeededRandom(seed: options.seed, stream: UInt64(v + 1))
-            let urban = village.code.isUrban
+            let urban = village.code.isKelurahan
             var sampled = Set<Int>()
             if sampledVillages.contains(v) {
                 var picks = Array(0..<village.households)
@@ -203,7 +203,7 @@ public struct KabupatenGenerator {
             w.text(village.code.description); w.text(village.name); w.text(village.kecamatanName); w.text(village.kabupatenName)
             w.integer(persons[v]); w.integer(village.coastal ? 1 : 0)
             if village.lat.isFinite && village.lon.isFinite { w.fixed(village.lat, decimals: 6); w.fixed(village.lon, decimals: 6) } else { w.empty(); w.empty() }
-            if village.code.isUrban {
+            if village.code.isKelurahan {
                 w.empty()  // IDM rates desa only, not kelurahan
             } else {
                 // IDM follows the village's visible development with noise.

@@ -34,7 +34,7 @@ public enum AllocationStage {
     }
 
     public static func allocationProblem(
-        funders f: Table, programs p: Table, households: HouseholdColumns, result: ScoringResult, options: AllocationOptions
+        funders f: Table, programs p: Table, result: ScoringResult, options: AllocationOptions
     ) throws -> FundAllocationProblem {
         let funderIDs = f.texts("funder_id"), names = f.texts("name"), kinds = f.categoryNames("kind")
         let budgets = f.numbers("budget_rp"), pillars = f.texts("pillars"), areas = f.texts("kecamatan"), shares = f.numbers("max_share_per_village")
@@ -52,8 +52,8 @@ public enum AllocationStage {
                 deprivation: Deprivation(rawValue: deprivations[i])!, uplift: uplifts[i])
         }
         let segments = FundAllocationProblem.segments(
-            programs: programs, households: households, scores: result.households, villageCount: result.villages.count,
-            povertyLine: result.options.povertyLine)
+            programs: programs, households: result.registry, deprivationFlags: result.deprivationFlags, scores: result.households,
+            villageCount: result.villages.count, povertyLine: result.options.povertyLine)
         var problem = FundAllocationProblem(
             funders: funders, programs: programs, villageCodes: result.villages.codes.map(\.value),
             villageNames: result.villages.names, segments: segments)
@@ -67,7 +67,5 @@ public enum AllocationStage {
         return problem
     }
 
-    static func list(_ text: String) -> [String] {
-        text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
-    }
+    static func list(_ text: String) -> [String] { listItems(text).map { $0.lowercased() } }
 }

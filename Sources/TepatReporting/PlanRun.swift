@@ -71,12 +71,11 @@ public struct PlanRun {
         var baselines: [(BaselineRule, Double)] = []
         if allocate, let funders = data.funders, let programs = data.programs {
             onStage("allocation")
-            let registry = HouseholdColumns(data.households, villageIndex: result.villages.index)
-            let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, households: registry, result: result, options: allocation)
+            let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, result: result, options: allocation)
             clock.lap("allocation_setup")
             let solved = try problem.solve()
             clock.lap("allocation_solve")
-            outcomes = VillageOutcomes(problem: problem, plan: solved, households: registry, scores: result.households, povertyLine: options.povertyLine)
+            outcomes = VillageOutcomes(problem: problem, plan: solved, households: result.registry, scores: result.households, povertyLine: options.povertyLine)
             baselines = BaselineRule.allCases.map { ($0, Baselines.benefit($0, problem: problem, poorPersons: result.measures.poorPersons, idmStatus: result.villages.idmStatus)) }
             if let path = allocation.exportMPS { try MPSWriter.write(problem.network().0, name: "TEPAT_ALLOCATION", to: path) }
             allocationProblem = problem

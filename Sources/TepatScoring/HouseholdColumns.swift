@@ -55,15 +55,6 @@ public struct HouseholdColumns: Sendable {
         return column
     }
 
-    /// The level name of category column `name` for every household.
-    public func level(_ name: String, _ level: String) -> [Bool] {
-        guard let spec = Schemas.households.index(of: name).map({ Schemas.households.columns[$0] }),
-              case .category(let levels) = spec.kind, let k = levels.firstIndex(of: level) else {
-            preconditionFailure("\(name) has no level \(level)")
-        }
-        return self[name].map { $0 == Int32(k) }
-    }
-
     /// Households whose category `name` is any of `levels`.
     public func isAny(_ name: String, of levels: [String]) -> [Bool] {
         guard case .category(let all) = Schemas.households.spec(name).kind else { preconditionFailure("\(name) is not a category") }

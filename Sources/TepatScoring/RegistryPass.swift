@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import TepatData
 
 /// Predicts every registry household and draws its bootstrap replicates, a chunk
 /// of households at a time: one GEMM per chunk gives the linear predictor of all
@@ -81,14 +82,14 @@ struct RegistryPass {
         var next = 0
         while next < chunks.count {
             let wave = Array(chunks[next..<min(chunks.count, next + max(1, threads))])
-            let slots = ChunkSlots(count: wave.count)
+            let slots = WorkerSlots<Result<ChunkResult, Error>>(count: wave.count)
             let pass = UncheckedPass(pass: self)
             let first = next
             DispatchQueue.concurrentPerform(iterations: wave.count) { k in
                 slots.store(k, Result { try pass.pass.process(wave[k], stream: UInt64(first + k)) })
             }
             for k in wave.indices {
-                let chunk = try slots.take(k).get()
+                let chunk = try slots.value(k).get()
                 for (local, i) in chunk.range.enumerated() {
                     output.logMean[i] = chunk.logMean[local]
                     output.logSD[i] = chunk.logSD[local]
@@ -172,11 +173,3 @@ struct RegistryPass {
 
 /// The pass is read-only while chunks run; each chunk writes only its own slot.
 private struct UncheckedPass: @unchecked Sendable { let pass: RegistryPass }
-
-private final class ChunkSlots: @unchecked Sendable {
-    private var slots: [Result<RegistryPass.ChunkResult, Error>?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ k: Int, _ r: Result<RegistryPass.ChunkResult, Error>) { lock.lock(); slots[k] = r; lock.unlock() }
-    func take(_ k: Int) -> Result<RegistryPass.ChunkResult, Error> { lock.lock(); defer { lock.unlock() }; return slots[k]! }
-}

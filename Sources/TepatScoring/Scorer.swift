@@ -10,7 +10,6 @@ public enum Scorer {
         guard villages.count > 0 else { throw ScoringError.noVillages }
         let registry = HouseholdColumns(data.households, villageIndex: villages.index)
         let method: ScoringMethod = options.method == .automatic ? (data.survey == nil ? .assetIndex : .pmt) : options.method
-        let lnz = log(options.povertyLine)
 
         var pass: RegistryPass.Output
         var strata: [StratumModel] = []
@@ -72,7 +71,9 @@ public enum Scorer {
             welfare: method == .pmt ? pass.logMean.map { exp($0) } : pass.logMean,
             desil: desil, p0: pass.fgt.p0, p1: pass.fgt.p1, p2: pass.fgt.p2)
 
-        var measures = aggregate(registry: registry, scores: householdScores, villages: villages, mpi: options.mpi, mpiScores: mpiScores)
+        let deprivationFlags = Deprivation.allCases.map { Deprivation.flags($0, registry) }
+        var measures = aggregate(registry: registry, scores: householdScores, villages: villages, deprivationFlags: deprivationFlags,
+                                 mpi: options.mpi, mpiScores: mpiScores)
         let standardisation = Standardisation(measures)
         measures.score = (0..<villages.count).map { v in
             standardisation.score(p0: measures.p0[v], p2: measures.p2[v], poor: measures.poorPersons[v],
@@ -97,6 +98,7 @@ public enum Scorer {
         return ScoringResult(
             options: options, method: method, villages: villages, households: householdScores, measures: measures,
             ranking: ranking, models: strata, assetIndexExplainedShare: explained,
+            registry: registry, deprivationFlags: deprivationFlags,
             accuracy: accuracy, timings: clock.laps, overall: overall, overallPoorPersons: measures.poorPersons.reduce(0, +))
     }
 
@@ -208,7 +210,7 @@ public enum Scorer {
     }
 
     static func aggregate(
-        registry h: HouseholdColumns, scores: HouseholdScores, villages: VillageList,
+        registry h: HouseholdColumns, scores: HouseholdScores, villages: VillageList, deprivationFlags: [[Bool]],
         mpi: MultidimensionalPoverty, mpiScores: (score: [Double], flags: [[Bool]])
     ) -> VillageMeasures {
         let v = villages.count
@@ -216,7 +218,6 @@ public enum Scorer {
         var persons = [Double](repeating: 0, count: v)
         var p0 = persons, p1 = persons, p2 = persons, poorHouseholds = persons, desilLow = persons
         var rows: [[Int]] = Array(repeating: [], count: v)
-        let deprivationFlags = Deprivation.allCases.map { Deprivation.flags($0, h) }
         var need = [[Double]](repeating: [Double](repeating: 0, count: Schemas.pillars.count), count: v)
         var deprived = [[Double]](repeating: [Double](repeating: 0, count: Deprivation.allCases.count), count: v)
         let pillarOf = Deprivation.allCases.map { Schemas.pillars.firstIndex(of: $0.pillar)! }

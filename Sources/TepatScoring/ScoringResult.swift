@@ -101,6 +101,10 @@ public struct ScoringResult: Sendable {
     /// empty with the asset index.
     public var models: [StratumModel]
     public var assetIndexExplainedShare: Double?
+    /// The scored households' indicators, for the allocation's household segments.
+    public var registry: HouseholdColumns
+    /// Which households have each deprivation (`Deprivation.allCases` order).
+    public var deprivationFlags: [[Bool]]
     public var accuracy: Accuracy?
     /// Seconds per stage.
     public var timings: [(String, Double)]

@@ -67,7 +67,7 @@ final class FundAllocationTests: XCTestCase {
                 var share: [Int: Double] = [:]
                 for j in p.programs.indices { if let c = x[f][v * 10 + j] { share[c] = 1 } }
                 share[slack(1)] = 1
-                rows.append(share); rhs.append(Double(min(p.funders[f].villageLimit, p.funders[f].budget)))
+                rows.append(share); rhs.append(Double(p.funders[f].villageLimit))
             }
         }
         for v in p.villageCodes.indices {
@@ -114,7 +114,7 @@ final class FundAllocationTests: XCTestCase {
                     XCTAssertTrue(p.funds(row.funder, village: row.village) && p.funds(row.funder, program: row.program))
                     byFunderVillage[row.funder * 100 + row.village, default: 0] += row.amount
                 }
-                for (key, amount) in byFunderVillage { XCTAssertLessThanOrEqual(amount, min(p.funders[key / 100].villageLimit, p.funders[key / 100].budget)) }
+                for (key, amount) in byFunderVillage { XCTAssertLessThanOrEqual(amount, p.funders[key / 100].villageLimit) }
             }
         }
         XCTAssertGreaterThan(optimal, 300)

@@ -43,9 +43,8 @@ let benchmarks: @Sendable () -> Void = {
     var options = ScoringOptions()
     options.bootstrap = 0
     let scored = try! Scorer.score(data, options: options)
-    let registry = HouseholdColumns(data.households, villageIndex: scored.villages.index)
     let problem = try! AllocationStage.allocationProblem(
-        funders: data.funders!, programs: data.programs!, households: registry, result: scored, options: AllocationOptions())
+        funders: data.funders!, programs: data.programs!, result: scored, options: AllocationOptions())
     let assignment = AllocationStage.assignmentProblem(opds: data.opds!, result: scored, opdsPerVillage: 1)
 
     // The fund allocation solve alone: 400 villages, 10 funders, 8 programs,

@@ -240,7 +240,6 @@ public final class CSVReader {
         }
         let recordLine = line
         var linesInside = 0
-        let firstField = batch.fieldStart.count
         var pendingUnescape: [Int] = []
         var error: (column: Int, message: String)? = nil
         var column = 0
@@ -310,7 +309,7 @@ public final class CSVReader {
             i += 1
         }
         for f in pendingUnescape { batch.unescapeField(f) }
-        batch.finishRow(firstField: firstField, line: recordLine)
+        batch.finishRow(line: recordLine)
         if let error { batch.rowErrors.append(.init(row: batch.rowCount - 1, columnNumber: error.column, message: error.message)) }
         line = recordLine + linesInside + 1
         start = i
@@ -352,7 +351,7 @@ public struct CSVBatch {
         fieldEnd.append(end)
     }
 
-    mutating func finishRow(firstField: Int, line: Int) {
+    mutating func finishRow(line: Int) {
         rowFirstField.append(fieldStart.count)
         rowLines.append(line)
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a column holds and how its text is checked. Messages say what was expected
 /// in the planner's terms ("a whole number from 1 to 60"), not the parser's.
 public enum ColumnKind: Sendable, Equatable {
@@ -55,6 +57,12 @@ public enum ColumnKind: Sendable, Equatable {
     }
 }
 
+/// The items of a `|`-separated list field (pillars, kecamatan codes), trimmed,
+/// empty items dropped.
+public func listItems(_ text: String) -> [String] {
+    text.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
 public struct ColumnSpec: Sendable {
     public let name: String
     public let kind: ColumnKind
@@ -63,7 +71,7 @@ public struct ColumnSpec: Sendable {
     /// Used for an optional column that is absent or empty.
     public let defaultValue: Double?
     /// Personal data: its values are masked in every message and never stored.
-    public var isPersonal: Bool { kind == .nik || name == "nama" || name.hasPrefix("nama_kepala") }
+    public var isPersonal: Bool { kind == .nik }
 
     public init(_ name: String, _ kind: ColumnKind, required: Bool = true, default defaultValue: Double? = nil) {
         self.name = name
@@ -104,8 +112,4 @@ public struct FileSchema: Sendable {
         return columns[i]
     }
 
-    /// The same schema with more columns (survey.csv = households.csv + consumption).
-    public func extended(fileName: String, with extra: [ColumnSpec]) -> FileSchema {
-        FileSchema(fileName: fileName, columns: columns + extra, rowRules: rowRules)
-    }
 }
