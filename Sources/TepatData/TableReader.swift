@@ -259,8 +259,9 @@ public final class TableReader {
         let source = b.sources[0]
         let required = b.spec.required
         let expectation = b.spec.kind.expectation
+        /// The trimmed field; empty for a row whose shape is wrong (not decoded).
         @inline(__always) func field(_ row: Int) -> UnsafeBufferPointer<UInt8> {
-            FieldParsing.trimmed(batch.field(row: row, column: source))
+            shapeBad[row] ? UnsafeBufferPointer(start: nil, count: 0) : FieldParsing.trimmed(batch.field(row: row, column: source))
         }
         /// Empty or shape-bad rows: placeholder, and a problem if the column is required.
         @inline(__always) func handledAsMissing(_ row: Int, _ f: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -280,7 +281,7 @@ public final class TableReader {
             var column = table.integerColumns[slot]
             table.integerColumns[slot] = []  // keep the array uniquely referenced while appending
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 if handledAsMissing(row, f) { column.append(missingInteger); continue }
                 if b.sources.count == 1, let v = FieldParsing.integer(f), range.contains(v) {
                     column.append(Int32(truncatingIfNeeded: v))
@@ -293,7 +294,7 @@ public final class TableReader {
             var column = table.integerColumns[slot]
             table.integerColumns[slot] = []  // keep the array uniquely referenced while appending
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 if handledAsMissing(row, f) { column.append(missingInteger); continue }
                 let k = tokens.match(f)
                 if k >= 0 {
@@ -314,7 +315,7 @@ public final class TableReader {
             var column = table.numberColumns[slot]
             table.numberColumns[slot] = []  // keep the array uniquely referenced while appending
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 if handledAsMissing(row, f) { column.append(missingNumber); continue }
                 if let v = FieldParsing.number(f) {
                     column.append(v)
@@ -333,7 +334,7 @@ public final class TableReader {
             table.numberColumns[slot] = column
         case .text(let identifier):
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 table.textColumns[slot].append(f)
                 if handledAsMissing(row, f) { continue }
                 if !FieldParsing.isCleanText(f) {
@@ -348,7 +349,7 @@ public final class TableReader {
             var column = table.regionColumns[slot]
             table.regionColumns[slot] = []  // keep the array uniquely referenced while appending
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 if handledAsMissing(row, f) { column.append(0); continue }
                 if let code = RegionCode.parse(f), code.level == .village {
                     column.append(code.value)
@@ -361,7 +362,7 @@ public final class TableReader {
             table.regionColumns[slot] = column
         case .nik:
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 if handledAsMissing(row, f) { continue }
                 if !(f.count == 16 && f.allSatisfy({ $0 >= 48 && $0 <= 57 })) {
                     bad[row] = true
@@ -370,7 +371,7 @@ public final class TableReader {
             }
         case .list(let allowed):
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 table.textColumns[slot].append(f)
                 if handledAsMissing(row, f) { continue }
                 let items = listItems(String(decoding: f, as: UTF8.self)).map { $0.lowercased() }
@@ -384,7 +385,7 @@ public final class TableReader {
             }
         case .kecamatanList:
             for row in 0..<rows {
-                let f = shapeBad[row] ? UnsafeBufferPointer<UInt8>(start: nil, count: 0) : field(row)
+                let f = field(row)
                 table.textColumns[slot].append(f)
                 if handledAsMissing(row, f) { continue }
                 for code in listItems(String(decoding: f, as: UTF8.self)) {
