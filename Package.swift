@@ -3,6 +3,7 @@
 //
 // Data flows left to right and no module reaches back:
 //   TepatData (read, validate) → TepatScoring → TepatAllocation → TepatReporting
+//   → TepatScenario (YAML settings) and TepatStore (run history, SQLite)
 // with LinearAlgebra (a thin, checked layer over system BLAS/LAPACK) underneath and
 // the `tepat` executable on top.
 import PackageDescription
@@ -23,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // System OpenBLAS (CBLAS + Fortran LAPACK) and LAPACKE.
@@ -46,9 +48,14 @@ let package = Package(
             dependencies: ["TepatData", "TepatScoring", "TepatAllocation", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "TepatScenario",
+            dependencies: ["TepatData", "TepatScoring", "TepatReporting", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(name: "TepatStore", dependencies: ["TepatReporting", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
             name: "TepatCLI",
             dependencies: [
-                "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatReporting", "LinearAlgebra",
+                "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatReporting", "TepatScenario", "TepatStore", "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +68,7 @@ let package = Package(
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
         .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra"]),
         .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "TepatScoring", "TepatData", "TepatGenerator"]),
-        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData"]),
+        .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatReporting", "TepatScoring", "TepatData"]),
+        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData", "TepatStore"]),
     ]
 )

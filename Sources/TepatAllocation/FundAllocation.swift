@@ -304,9 +304,12 @@ public struct FundAllocation: Sendable {
 
 public enum AllocationError: Error, CustomStringConvertible, Equatable {
     case infeasible(String)
+    /// The scenario names something the input files do not have.
+    case scenario(String)
     public var description: String {
         switch self {
         case .infeasible(let why): return "the allocation scenario is infeasible:\n" + why
+        case .scenario(let what): return what
         }
     }
 }

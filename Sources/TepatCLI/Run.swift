@@ -4,7 +4,9 @@ import LinearAlgebra
 import TepatAllocation
 import TepatData
 import TepatReporting
+import TepatScenario
 import TepatScoring
+import TepatStore
 
 extension Tepat {
     struct Run: ParsableCommand {
@@ -45,29 +47,35 @@ extension Tepat {
         @Option(help: ArgumentHelp("Run directory to write (replaced if it exists).", valueName: "DIR"))
         var out: String?
 
-        @Option(name: .customLong("poverty-line"), help: ArgumentHelp("Poverty line, rupiah per capita per month.", valueName: "RP"))
-        var povertyLine: Double = 550_000
+        @Option(help: ArgumentHelp("Scenario YAML (default: DATA_DIR/scenario.yaml when it exists). Flags override it; 'tepat scenario init' writes a template.", valueName: "FILE"))
+        var scenario: String?
 
-        @Option(help: "Random seed of the bootstrap replicates.")
-        var seed: UInt64 = 1
+        @Option(name: .customLong("poverty-line"), help: ArgumentHelp("Poverty line, rupiah per capita per month (default 550000).", valueName: "RP"))
+        var povertyLine: Double?
 
-        @Option(help: "Bootstrap replicates for the rank and P0 intervals (0: no intervals).")
-        var bootstrap: Int = 200
+        @Option(help: "Random seed of the bootstrap replicates (default 1).")
+        var seed: UInt64?
 
-        @Option(name: .customLong("rank-by"), help: "Order villages by the composite score, expected P0, or expected poor persons.")
-        var rankBy: RankBy = .score
+        @Option(help: "Bootstrap replicates for the rank and P0 intervals; 0: no intervals (default 200).")
+        var bootstrap: Int?
 
-        @Option(help: "Welfare model: auto (PMT with survey.csv, else asset index), pmt, asset_index.")
-        var method: ScoringMethod = .automatic
+        @Option(name: .customLong("rank-by"), help: "Order villages by the composite score, expected P0, or expected poor persons (default score).")
+        var rankBy: RankBy?
 
-        @Option(name: .customLong("on-error"), help: "fail: any bad row stops the run; skip: leave bad rows out and list them in rejected.csv.")
-        var onError: OnError = .fail
+        @Option(help: "Welfare model: auto (PMT with survey.csv, else asset index), pmt, asset_index (default auto).")
+        var method: ScoringMethod?
+
+        @Option(name: .customLong("on-error"), help: "fail: any bad row stops the run; skip: leave bad rows out and list them in rejected.csv (default fail).")
+        var onError: OnError?
 
         @Option(help: ArgumentHelp("Codebook for raw exports: a YAML file, or 'pbdt2015'.", valueName: "FILE|pbdt2015"))
         var codebook: String?
 
-        @Option(name: .customLong("csv-dialect"), help: "Also write ;-separated, comma-decimal copies for Indonesian Excel (excel-id).")
-        var csvDialect: CSVDialect = .standard
+        @Option(name: .customLong("csv-dialect"), help: "excel-id: also write ;-separated, comma-decimal copies for Indonesian Excel (default standard).")
+        var csvDialect: CSVDialect?
+
+        @Option(help: "Language of report.html: id (Indonesian) or en (default id).")
+        var lang: ReportLanguage?
 
         @Flag(name: .customLong("strict-categories"), help: "Stop when households.csv has a category that survey.csv never has, instead of scoring it as the reference level.")
         var strictCategories = false
@@ -79,7 +87,7 @@ extension Tepat {
         var ridge = false
 
         @Option(help: "Separate models per stratum: none, or urban_rural (kelurahan and desa households each get their own PMT and small-area model).")
-        var strata: Stratification = .none
+        var strata: Stratification?
 
         @Flag(name: .customLong("no-households-output"), help: "Do not write households_scored.csv.")
         var noHouseholdsOutput = false
@@ -93,47 +101,77 @@ extension Tepat {
         @Option(name: .customLong("village-cap"), help: ArgumentHelp("Maximum rupiah for any one village.", valueName: "RP"))
         var villageCap: Int64?
 
-        @Option(name: .customLong("opds-per-village"), help: "How many OPDs may accompany one village.")
-        var opdsPerVillage: Int = 1
+        @Option(name: .customLong("opds-per-village"), help: "How many OPDs may accompany one village (default 1).")
+        var opdsPerVillage: Int?
 
         @Option(name: .customLong("export-mps"), help: ArgumentHelp("Write the fund-allocation linear program here (free MPS; minimises the negated benefit).", valueName: "FILE"))
         var exportMPS: String?
+
+        @Option(help: ArgumentHelp("Run store (SQLite) that records the run; default $TEPAT_STORE, else ~/.local/share/tepat/runs.sqlite.", valueName: "FILE"))
+        var store: String?
+
+        @Flag(name: .customLong("no-store"), help: "Do not record the run in the run store.")
+        var noStore = false
 
         @Flag(help: "No progress output.")
         var quiet = false
 
         func validate() throws {
-            guard povertyLine > 0, povertyLine.isFinite else { throw ValidationError("--poverty-line must be a positive number of rupiah") }
-            guard bootstrap >= 0, bootstrap <= 10_000 else { throw ValidationError("--bootstrap must be between 0 and 10000") }
+            if let povertyLine { guard povertyLine > 0, povertyLine.isFinite else { throw ValidationError("--poverty-line must be a positive number of rupiah") } }
+            if let bootstrap { guard bootstrap >= 0, bootstrap <= 10_000 else { throw ValidationError("--bootstrap must be between 0 and 10000") } }
             _ = try parsedFloors()
-            guard opdsPerVillage >= 1 else { throw ValidationError("--opds-per-village must be at least 1") }
+            if let opdsPerVillage { guard opdsPerVillage >= 1 else { throw ValidationError("--opds-per-village must be at least 1") } }
+        }
+
+        /// The scenario file named by --scenario, or DATA_DIR/scenario.yaml.
+        func loadScenario() throws -> Scenario {
+            let implicit = (dataDirectory as NSString).appendingPathComponent("scenario.yaml")
+            guard let path = scenario ?? (FileManager.default.fileExists(atPath: implicit) ? implicit : nil) else { return Scenario() }
+            do { return try ScenarioParser.load(path: path) } catch let error as ScenarioError {
+                throw InputFailure(description: error.description)
+            }
+        }
+
+        /// Scenario first, then the flags given on the command line.
+        func settle(_ run: inout PlanRun) throws -> Scenario {
+            var s = try loadScenario()
+            if let seed { s.seed = seed }
+            if let povertyLine { s.scoring.povertyLine = povertyLine }
+            if let bootstrap { s.scoring.bootstrap = bootstrap }
+            if let rankBy { s.ranking.rankBy = rankBy }
+            if let method { s.scoring.method = method }
+            if let onError { s.data.onError = onError }
+            if let codebook { s.data.codebook = codebook }
+            if let csvDialect { s.outputs.csvDialect = csvDialect }
+            if let lang { s.outputs.language = lang }
+            if let strata { s.scoring.strata = strata }
+            if strictCategories { s.scoring.strictCategories = true }
+            if kecamatanEffects { s.scoring.kecamatanEffects = true }
+            if ridge { s.scoring.ridge = true }
+            if noHouseholdsOutput { s.outputs.householdsScored = false }
+            if scoringOnly { s.assignment.enabled = false; s.allocation.enabled = false }
+            for (status, amount) in try parsedFloors() { s.allocation.floors[status] = amount }
+            if let villageCap { s.allocation.villageCap = villageCap }
+            if let opdsPerVillage { s.assignment.opdsPerVillage = opdsPerVillage }
+            if let exportMPS { s.outputs.exportMPS = exportMPS }
+            try s.apply(to: &run)
+            run.codebook = try loadCodebook(s.data.codebook)
+            run.scenarioText = ScenarioWriter.yaml(s, commented: false)
+            return s
         }
 
         func run() throws {
-            var options = ScoringOptions()
-            options.povertyLine = povertyLine
-            options.seed = seed
-            options.bootstrap = bootstrap
-            options.rankBy = rankBy
-            options.method = method
-            options.strictCategories = strictCategories
-            options.kecamatanEffects = kecamatanEffects
-            options.ridge = ridge
-            options.strata = strata
-            options.threads = ProcessInfo.processInfo.activeProcessorCount
             var run = PlanRun(
                 dataDirectory: dataDirectory,
                 outputDirectory: out ?? "runs/" + URL(fileURLWithPath: dataDirectory).standardizedFileURL.lastPathComponent)
-            run.options = options
-            run.onError = onError
-            run.codebook = try loadCodebook(codebook)
-            run.writeHouseholds = !noHouseholdsOutput
-            run.dialect = csvDialect
-            run.allocation.floors = try parsedFloors()
-            run.allocation.villageCap = villageCap
-            run.allocation.opdsPerVillage = opdsPerVillage
-            run.allocation.exportMPS = exportMPS
-            run.allocate = !scoringOnly
+            run.options.threads = ProcessInfo.processInfo.activeProcessorCount
+            do {
+                _ = try settle(&run)
+            } catch let error as ScoringError {
+                throw InputFailure(description: "scenario: \(error.description)")
+            }
+            let runStore = noStore ? nil : try openStore(store)
+            if let runStore { run.recorder = { try runStore.record($0, commit: $1) } }
             let log = StageLog(enabled: !quiet)
             run.onStage = { log.begin($0) }
 
@@ -167,13 +205,14 @@ extension Tepat {
                          100 * o.p0, 100 * o.p1, 100 * o.p2, result.overallPoorPersons, outcome.seconds))
             if let plan = outcome.plan, let after = outcome.outcomes {
                 print(String(format: "Allocation: Rp %@ of Rp %@ to %d funder-village-program lines; expected P0 %.2f%% → %.2f%%, P2 %.3f%% → %.3f%%.",
-                             Rupiah.format(plan.spentByFunder.reduce(0, +)), Rupiah.format(Int64(outcome.data.funders?.numbers("budget_rp").reduce(0, +) ?? 0)),
+                             Rupiah.format(plan.spentByFunder.reduce(0, +)), Rupiah.format(outcome.allocationProblem?.funders.reduce(Int64(0)) { $0 + $1.budget } ?? 0),
                              plan.rows.count, 100 * after.overallBefore.p0, 100 * after.overallAfter.p0, 100 * after.overallBefore.p2, 100 * after.overallAfter.p2))
             }
             if let a = result.accuracy {
                 print(String(format: "Against truth.csv: exclusion error %.1f%%, inclusion error %.1f%%, Spearman(P0) %.3f; 90%% intervals hold the true rank for %.1f%% and the true P0 for %.1f%% of villages.",
                              100 * a.exclusionError, 100 * a.inclusionError, a.spearmanP0, 100 * a.rankIntervalCoverage, 100 * a.p0IntervalCoverage))
             }
+            print("Report: \(outcome.directory)/report.html")
         }
     }
 }
@@ -198,6 +237,7 @@ extension Stratification: ExpressibleByArgument {}
 extension ScoringMethod: ExpressibleByArgument {}
 extension OnError: ExpressibleByArgument {}
 extension CSVDialect: ExpressibleByArgument {}
+extension ReportLanguage: ExpressibleByArgument {}
 
 /// Stage names and timings on a terminal (stderr), silent otherwise.
 final class StageLog {

@@ -33,8 +33,9 @@ public enum DataDirectory {
     /// required. Problems in all files are collected before deciding, so
     /// `validate` reports everything in one pass. With `.fail`, any problem throws;
     /// with `.skip`, bad rows are dropped and listed in `problems`.
+    /// `paths` names files kept elsewhere, by standard name ("survey.csv" → path).
     public static func load(
-        _ directory: String, codebook: Codebook? = nil, onError: OnError = .fail,
+        _ directory: String, paths: [String: String] = [:], codebook: Codebook? = nil, onError: OnError = .fail,
         problemLimit: Int = 10_000
     ) throws -> DataSet {
         var log = ProblemLog(limit: problemLimit)
@@ -46,10 +47,11 @@ public enum DataDirectory {
         }
 
         func read(_ schema: FileSchema, required: Bool = false, codebook: Codebook? = nil) -> Table? {
-            let path = (directory as NSString).appendingPathComponent(schema.fileName)
+            let path = paths[schema.fileName] ?? (directory as NSString).appendingPathComponent(schema.fileName)
             guard fm.fileExists(atPath: path) else {
                 if required {
-                    log.record(DataProblem(file: schema.fileName, message: "required file is missing from \(directory)"))
+                    log.record(DataProblem(file: schema.fileName, message: paths[schema.fileName] != nil
+                        ? "required file is missing: \(path)" : "required file is missing from \(directory)"))
                 }
                 return nil
             }

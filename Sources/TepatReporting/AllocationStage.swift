@@ -13,6 +13,13 @@ public struct AllocationOptions: Sendable {
     public var opdsPerVillage = 1
     /// Write the allocation LP here (free MPS).
     public var exportMPS: String? = nil
+    /// OPDs and funders taking part, by id (nil: every row of the file).
+    public var opds: [String]? = nil
+    public var funders: [String]? = nil
+    /// Kecamatan codes a funder may fund, replacing its funders.csv area.
+    public var funderAreas: [String: [String]] = [:]
+    /// Budgets replacing funders.csv's budget_rp.
+    public var funderBudgets: [String: Int64] = [:]
 
     public init() {}
 }
@@ -20,16 +27,17 @@ public struct AllocationOptions: Sendable {
 /// Builds the assignment and allocation problems from the loaded files and the
 /// scoring results, and solves them.
 public enum AllocationStage {
-    public static func assignmentProblem(opds table: Table, result: ScoringResult, opdsPerVillage: Int) -> OPDAssignmentProblem {
+    public static func assignmentProblem(opds table: Table, result: ScoringResult, options: AllocationOptions) throws -> OPDAssignmentProblem {
         let ids = table.texts("opd_id"), names = table.texts("name"), pillars = table.texts("pillars")
         let capacity = table.integers("capacity"), kecamatan = table.texts("kecamatan")
-        let opds = (0..<table.rowCount).map { i in
+        let rows = try selected(options.opds, ids: (0..<table.rowCount).map { ids[$0] }, key: "assignment.opds", file: "opds.csv")
+        let opds = rows.map { i in
             OPDAssignmentProblem.OPD(
                 id: ids[i], name: names[i], pillars: list(pillars[i]), capacity: Int(capacity[i]),
                 kecamatan: Set(list(kecamatan[i]).compactMap { RegionCode($0)?.value }))
         }
         var problem = OPDAssignmentProblem(opds: opds, villageCodes: result.villages.codes.map(\.value), need: result.measures.need)
-        problem.maximumOPDsPerVillage = opdsPerVillage
+        problem.maximumOPDsPerVillage = options.opdsPerVillage
         return problem
     }
 
@@ -38,10 +46,24 @@ public enum AllocationStage {
     ) throws -> FundAllocationProblem {
         let funderIDs = f.texts("funder_id"), names = f.texts("name"), kinds = f.categoryNames("kind")
         let budgets = f.numbers("budget_rp"), pillars = f.texts("pillars"), areas = f.texts("kecamatan"), shares = f.numbers("max_share_per_village")
-        let funders = (0..<f.rowCount).map { i in
-            FundAllocationProblem.Funder(
-                id: funderIDs[i], name: names[i], kind: kinds[i], budget: Int64(budgets[i].rounded(.down)),
-                pillars: Set(list(pillars[i])), kecamatan: Set(list(areas[i]).compactMap { RegionCode($0)?.value }),
+        let idList = (0..<f.rowCount).map { funderIDs[$0] }
+        let rows = try selected(options.funders, ids: idList, key: "allocation.funders", file: "funders.csv")
+        for (key, named) in [("allocation.funder_areas", Array(options.funderAreas.keys)), ("allocation.funder_budgets", Array(options.funderBudgets.keys))] {
+            for id in named.sorted() where !idList.contains(id) {
+                throw AllocationError.scenario("\(key): no '\(id)' in funders.csv" + NearestName.hint(for: id, among: idList))
+            }
+        }
+        let villageKecamatan = Set(result.villages.codes.map(\.kecamatan.value))
+        for (id, codes) in options.funderAreas.sorted(by: { $0.key < $1.key }) {
+            for code in codes where !(RegionCode(code).map { villageKecamatan.contains($0.value) } ?? false) {
+                throw AllocationError.scenario("allocation.funder_areas.\(id): kecamatan \(code) has no village in this run")
+            }
+        }
+        let funders = rows.map { i in
+            let area = options.funderAreas[funderIDs[i]] ?? list(areas[i])
+            return FundAllocationProblem.Funder(
+                id: funderIDs[i], name: names[i], kind: kinds[i], budget: options.funderBudgets[funderIDs[i]] ?? Int64(budgets[i].rounded(.down)),
+                pillars: Set(list(pillars[i])), kecamatan: Set(area.compactMap { RegionCode($0)?.value }),
                 maxSharePerVillage: shares[i])
         }
         let programIDs = p.texts("program_id"), programPillars = p.categoryNames("pillar"), costs = p.numbers("unit_cost_rp")
@@ -65,6 +87,15 @@ public enum AllocationStage {
         }
         problem.villageCap = options.villageCap
         return problem
+    }
+
+    /// Rows of the ids a scenario names, in file order; every id must exist.
+    static func selected(_ wanted: [String]?, ids: [String], key: String, file: String) throws -> [Int] {
+        guard let wanted else { return Array(ids.indices) }
+        for id in wanted where !ids.contains(id) {
+            throw AllocationError.scenario("\(key): no '\(id)' in \(file)" + NearestName.hint(for: id, among: ids))
+        }
+        return ids.indices.filter { wanted.contains(ids[$0]) }
     }
 
     static func list(_ text: String) -> [String] { listItems(text).map { $0.lowercased() } }

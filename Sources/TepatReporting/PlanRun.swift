@@ -15,7 +15,19 @@ public struct PlanRun {
     public var writeHouseholds = true
     public var dialect = CSVDialect.standard
     public var allocation = AllocationOptions()
-    /// Assign OPDs and allocate funds when opds.csv, funders.csv and programs.csv exist.
+    /// Input files kept outside DATA_DIR, by standard name.
+    public var filePaths: [String: String] = [:]
+    /// Language of report.html.
+    public var language = ReportLanguage.indonesian
+    /// Run the OPD assignment when opds.csv exists.
+    public var assign = true
+    /// The effective scenario, kept in the run directory as scenario.yaml.
+    public var scenarioText: String? = nil
+    /// Records the finished run (the run store) around moving the directory into
+    /// place: `commit` renames the directory; a recorder that fails, or a commit
+    /// that fails, leaves neither the directory nor the record.
+    public var recorder: ((RunRecord, _ commit: () throws -> Bool) throws -> Bool)? = nil
+    /// Allocate funds when funders.csv and programs.csv exist.
     public var allocate = true
     /// Called at the start of each stage, for progress display.
     public var onStage: (String) -> Void = { _ in }
@@ -33,6 +45,7 @@ public struct PlanRun {
         public var seconds: Double
         public var assignment: OPDAssignmentProblem.Solution?
         public var plan: FundAllocation?
+        public var allocationProblem: FundAllocationProblem?
         public var outcomes: VillageOutcomes?
     }
 
@@ -48,7 +61,7 @@ public struct PlanRun {
         let started = Date()
         let clock = StageClock()
         onStage("read")
-        let data = try DataDirectory.load(dataDirectory, codebook: codebook, onError: onError)
+        let data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError)
         clock.lap("read")
         // Checksums of the inputs are independent of scoring: compute them alongside.
         let checksums = ChecksumTask(files: data.files)
@@ -58,9 +71,9 @@ public struct PlanRun {
         // Allocation half: OPD assignment and fund allocation, when the files exist.
         var assignmentProblem: OPDAssignmentProblem? = nil
         var assignment: OPDAssignmentProblem.Solution? = nil
-        if allocate, let opds = data.opds {
+        if assign, let opds = data.opds {
             onStage("assignment")
-            let problem = AllocationStage.assignmentProblem(opds: opds, result: result, opdsPerVillage: allocation.opdsPerVillage)
+            let problem = try AllocationStage.assignmentProblem(opds: opds, result: result, options: allocation)
             assignment = problem.solve()
             assignmentProblem = problem
             clock.lap("assignment")
@@ -103,9 +116,10 @@ public struct PlanRun {
             if !result.models.isEmpty { try ScoringOutputs.writeCoefficients(result.models, to: directory.file("pmt_coefficients.excel-id.csv"), dialect: .excelID) }
         }
         if !data.problems.isEmpty { try ScoringOutputs.writeRejected(data.problems, to: directory.file("rejected.csv")) }
+        let sums = try checksums.wait()
         var summary: [(String, JSON)] = [
             ("version", .string(RunSummary.version)), ("seed", .integer(Int(options.seed))),
-            ("inputs", RunSummary.inputs(data.files, checksums: try checksums.wait())),
+            ("inputs", RunSummary.inputs(data.files, checksums: sums)),
         ]
         summary += RunSummary.scoring(result)
         if let assignment {
@@ -115,12 +129,30 @@ public struct PlanRun {
             summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: baselines)))
         }
         try directory.write("summary.json", JSON.object(summary).text() + "\n")
+        let report = ReportContent(
+            result: result, households: data.households.rowCount,
+            assignment: assignmentProblem.flatMap { p in assignment.map { (p, $0) } },
+            allocation: allocationProblem.flatMap { p in plan.flatMap { pl in outcomes.map { (p, pl, $0, baselines) } } },
+            language: language)
+        try directory.write("report.html", ReportPage.html(report))
+        if let scenarioText { try directory.write("scenario.yaml", scenarioText) }
         clock.lap("write")
         let seconds = Date().timeIntervalSince(started)
         try directory.write("timings.json", RunSummary.timings(clock.laps, total: seconds).text() + "\n")
-        let replaced = try directory.commit()
+        let replaced: Bool
+        if let recorder {
+            let record = RunRecord(
+                directory: directory.path, dataDirectory: URL(fileURLWithPath: dataDirectory).standardizedFileURL.path,
+                seed: options.seed, scenario: scenarioText ?? "", inputs: data.files.map { ($0.name, $0.rows) },
+                checksums: sums, villages: result.villages.count, households: data.households.rowCount,
+                p0: result.overall.p0, poorPersons: result.overallPoorPersons, objective: plan?.benefit,
+                spent: plan?.spentByFunder.reduce(0, +), seconds: seconds)
+            replaced = try recorder(record) { try directory.commit() }
+        } else {
+            replaced = try directory.commit()
+        }
         return Outcome(result: result, data: data, directory: directory.path, replacedEarlierRun: replaced, seconds: seconds,
-                       assignment: assignment, plan: plan, outcomes: outcomes)
+                       assignment: assignment, plan: plan, allocationProblem: allocationProblem, outcomes: outcomes)
     }
 }
 

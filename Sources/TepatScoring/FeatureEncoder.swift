@@ -23,6 +23,9 @@ public enum Term: Sendable, Hashable {
     /// Village mean of the first-stage PMT index over the whole registry (ELL's
     /// contextual covariate): explains most of the village effect.
     case villageMeanIndex
+    /// Kecamatan mean of the same index: the part of the village effect shared
+    /// by neighbouring villages (ELL practice uses area means at every level).
+    case kecamatanMeanIndex
 
     public var name: String {
         switch self {
@@ -37,6 +40,7 @@ public enum Term: Sendable, Hashable {
         case .urban: return "kelurahan (urban)"
         case .kecamatan(let k): return "kecamatan=\(RegionCode(value: k, level: .kecamatan)?.description ?? String(k))"
         case .villageMeanIndex: return "village mean PMT index"
+        case .kecamatanMeanIndex: return "kecamatan mean PMT index"
         }
     }
 }
@@ -60,6 +64,8 @@ public struct FeatureEncoder: Sendable {
     let villageKecamatan: [Int64]
     /// Contextual covariate per village (set by `withContext`).
     var villageContext: [Double] = []
+    /// Kecamatan-level contextual covariate per village (set by `withContext`).
+    var kecamatanContext: [Double] = []
 
     public static let categoryColumns = ["head_sector", "house_tenure", "floor_material", "wall_material", "roof_material",
                                          "water_source", "lighting", "cooking_fuel", "toilet"]
@@ -112,11 +118,14 @@ public struct FeatureEncoder: Sendable {
         self.pooled = pooled
     }
 
-    /// The encoder with the village-mean contextual covariate added.
-    public func withContext(_ perVillage: [Double]) -> FeatureEncoder {
+    /// The encoder with the contextual covariates added: the village mean and the
+    /// kecamatan mean of an index, both given per village.
+    public func withContext(villageMean: [Double], kecamatanMean: [Double]) -> FeatureEncoder {
         var copy = self
         copy.terms.append(.villageMeanIndex)
-        copy.villageContext = perVillage
+        copy.terms.append(.kecamatanMeanIndex)
+        copy.villageContext = villageMean
+        copy.kecamatanContext = kecamatanMean
         return copy
     }
 
@@ -167,6 +176,8 @@ public struct FeatureEncoder: Sendable {
             for i in out.indices { out[i] = villageKecamatan[Int(h.village[base + i])] == k ? 1 : 0 }
         case .villageMeanIndex:
             for i in out.indices { out[i] = villageContext[Int(h.village[base + i])] }
+        case .kecamatanMeanIndex:
+            for i in out.indices { out[i] = kecamatanContext[Int(h.village[base + i])] }
         }
     }
 }
@@ -177,6 +188,7 @@ public enum ScoringError: Error, CustomStringConvertible, Equatable {
     case noVariation(String)
     case noVillages
     case emptyStratum(String)
+    case unknownIndicator(String)
 
     public var description: String {
         switch self {
@@ -191,6 +203,8 @@ public enum ScoringError: Error, CustomStringConvertible, Equatable {
             return "no villages to score"
         case .emptyStratum(let name):
             return "survey.csv has no \(name) households, so no \(name) model can be fitted; run without --strata"
+        case .unknownIndicator(let name):
+            return "no MPI indicator named '\(name)'"
         }
     }
 }

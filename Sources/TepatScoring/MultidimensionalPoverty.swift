@@ -65,6 +65,20 @@ public struct MultidimensionalPoverty: Sendable {
         return MultidimensionalPoverty(indicators: indicators)
     }()
 
+    /// The same indicators with some weights replaced (by indicator name) and
+    /// another cut-off: the scenario's `mpi_weights` and `mpi_cutoff`. Weights
+    /// need not sum to 1; a weight of 0 keeps the indicator out of the score.
+    public func adjusted(weights: [String: Double], cutoff: Double) throws -> MultidimensionalPoverty {
+        let names = Set(indicators.map(\.name))
+        if let unknown = weights.keys.sorted().first(where: { !names.contains($0) }) {
+            throw ScoringError.unknownIndicator(unknown)
+        }
+        let reweighted = indicators.map { i in
+            MPIIndicator(name: i.name, dimension: i.dimension, weight: weights[i.name] ?? i.weight, deprived: i.deprived)
+        }
+        return MultidimensionalPoverty(indicators: reweighted, cutoff: cutoff)
+    }
+
     /// Deprivation score (weighted share) and the indicator flags of each household.
     public func scores(_ h: HouseholdColumns) -> (score: [Double], flags: [[Bool]]) {
         let flags = indicators.map { $0.deprived(h) }

@@ -132,7 +132,16 @@ public enum Scorer {
         }
         let overallMean = indexSum.reduce(0, +) / max(1, indexCount.reduce(0, +))
         let context = zip(indexSum, indexCount).map { $1 > 0 ? $0 / $1 : overallMean }
-        let encoder = base.withContext(context)
+        var kecamatanSum: [Int64: (sum: Double, count: Double)] = [:]
+        for (v, code) in villages.codes.enumerated() {
+            kecamatanSum[code.kecamatan.value, default: (0, 0)].sum += indexSum[v]
+            kecamatanSum[code.kecamatan.value, default: (0, 0)].count += indexCount[v]
+        }
+        let kecamatanContext = villages.codes.map { code -> Double in
+            let k = kecamatanSum[code.kecamatan.value]!
+            return k.count > 0 ? k.sum / k.count : overallMean
+        }
+        let encoder = base.withContext(villageMean: context, kecamatanMean: kecamatanContext)
         let surveyDesign = encoder.encode(survey)
         let pmt = try WeightedLeastSquares(design: surveyDesign, response: response, weights: weights, termNames: encoder.termNames).fit()
         let nested = try NestedErrorModel(

@@ -161,6 +161,7 @@ extension PlanRunTests {
         run.options.strata = .urbanRural
         run.options.bootstrap = 20
         run.allocate = false
+        run.assign = false
         let outcome = try run.execute()
         XCTAssertEqual(outcome.result.models.map(\.name), ["urban", "rural"])
         let surveyRows = try TableReader(path: Self.generated + "/survey.csv", schema: Schemas.survey).readAll().rowCount

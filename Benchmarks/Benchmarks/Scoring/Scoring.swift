@@ -26,6 +26,7 @@ let benchmarks: @Sendable () -> Void = {
         var run = PlanRun(dataDirectory: kabupaten, outputDirectory: NSTemporaryDirectory() + "tepat-bench-run")
         run.options.threads = ProcessInfo.processInfo.activeProcessorCount
         run.allocate = false
+        run.assign = false
         benchmark.startMeasurement()
         blackHole(try run.execute())
     }

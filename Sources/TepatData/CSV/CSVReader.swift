@@ -390,3 +390,25 @@ public struct CSVBatch {
         return UnsafeBufferPointer(start: base! + fieldStart[f], count: fieldEnd[f] - fieldStart[f])
     }
 }
+
+extension CSVReader {
+    /// Every record of a small file as text (run outputs read back by
+    /// `tepat compare`): the header and the rows, each padded or cut to the
+    /// header's width.
+    public static func records(path: String, displayName: String? = nil) throws(DataErrors) -> (header: [String], rows: [[String]]) {
+        let reader = try CSVReader(path: path, displayName: displayName)
+        var batch = CSVBatch()
+        var rows: [[String]] = []
+        let width = reader.header.count
+        while try reader.nextBatch(maxRows: 4096, into: &batch) {
+            for r in 0..<batch.rowCount {
+                var row = [String](repeating: "", count: width)
+                for c in 0..<min(width, batch.fieldCount(row: r)) {
+                    row[c] = String(decoding: batch.field(row: r, column: c), as: UTF8.self)
+                }
+                rows.append(row)
+            }
+        }
+        return (reader.header, rows)
+    }
+}

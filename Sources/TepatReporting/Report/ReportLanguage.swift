@@ -1,0 +1,209 @@
+import Foundation
+
+/// Language of report.html: Indonesian by default (Bappeda and TKPK read it),
+/// English as an option.
+public enum ReportLanguage: String, Sendable, CaseIterable, Codable {
+    case indonesian = "id"
+    case english = "en"
+}
+
+/// Labels and number formats of the report in one language.
+struct ReportText {
+    let language: ReportLanguage
+
+    func callAsFunction(_ key: Label) -> String {
+        language == .indonesian ? key.indonesian : key.english
+    }
+
+    /// 12,3% (id) or 12.3% (en).
+    func percent(_ x: Double, decimals: Int = 1) -> String {
+        decimal(100 * x, decimals: decimals) + "%"
+    }
+
+    func decimal(_ x: Double, decimals: Int) -> String {
+        let text = String(format: "%.\(decimals)f", x)
+        let parts = text.split(separator: ".", maxSplits: 1).map(String.init)
+        let whole = grouped(parts[0])
+        guard parts.count == 2 else { return whole }
+        return whole + (language == .indonesian ? "," : ".") + parts[1]
+    }
+
+    /// Whole numbers with thousands separators: 1.234.567 (id) or 1,234,567 (en).
+    func whole(_ x: Double) -> String { grouped(String(format: "%.0f", x)) }
+
+    /// Rp 1,2 M / Rp 350 jt (id); Rp 1.2 bn / Rp 350 m (en).
+    func rupiah(_ amount: Int64) -> String {
+        let x = Double(amount)
+        if abs(x) >= 1e9 { return "Rp " + decimal(x / 1e9, decimals: 2) + (language == .indonesian ? " M" : " bn") }
+        if abs(x) >= 1e6 { return "Rp " + decimal(x / 1e6, decimals: abs(x) >= 1e8 ? 0 : 1) + (language == .indonesian ? " jt" : " m") }
+        return "Rp " + whole(x)
+    }
+
+    /// Four significant digits, never written as 0,0000 for a small positive value.
+    func significant(_ x: Double, digits: Int = 4) -> String {
+        guard x != 0, x.isFinite else { return decimal(0, decimals: 0) }
+        let magnitude = Int(floor(log10(abs(x))))
+        return decimal(x, decimals: max(0, digits - 1 - magnitude))
+    }
+
+    /// Pillar names in the report's language.
+    func pillar(_ name: String) -> String {
+        guard language == .indonesian else { return name }
+        let names = ["health": "kesehatan", "education": "pendidikan", "housing": "perumahan", "economy": "ekonomi",
+                     "environment": "lingkungan", "social": "sosial"]
+        return names[name] ?? name
+    }
+
+    /// The baseline rules as a planner calls them.
+    func baseline(_ rule: String) -> String {
+        let names: [String: (String, String)] = [
+            "proportional_to_poor": ("Sebanding jumlah penduduk miskin", "Proportional to poor persons"),
+            "by_idm_status": ("Menurut status IDM", "By IDM status"),
+            "equal_per_village": ("Sama rata per desa", "Equal per village"),
+            "greedy": ("Serakah (Kanbur): termiskin dahulu", "Greedy (Kanbur): poorest first"),
+        ]
+        guard let pair = names[rule] else { return rule }
+        return language == .indonesian ? pair.0 : pair.1
+    }
+
+    private func grouped(_ digits: String) -> String {
+        let negative = digits.hasPrefix("-")
+        let body = negative ? String(digits.dropFirst()) : digits
+        let separator: Character = language == .indonesian ? "." : ","
+        var out = ""
+        for (k, c) in body.enumerated() {
+            if k > 0 && (body.count - k) % 3 == 0 { out.append(separator) }
+            out.append(c)
+        }
+        return (negative ? "-" : "") + out
+    }
+}
+
+/// Every label of report.html, in both languages.
+enum Label {
+    case title, subtitle, headline, villagesRanked, householdsScored, expectedP0, poorPersons, povertyLine
+    case ranking, rankingNote, rank, village, kecamatan, rankInterval, p0Interval, reasons, moreInCSV
+    case map, mapNote, mapMissing, lowP0, highP0
+    case beforeAfter, beforeAfterNote, before, after, noAllocation
+    case spending, funder, budget, allocated, marginalValue, pillar, marginalNote
+    case assignment, opd, fit, noAssignment
+    case baselines, baselineRule, baselineGain, optimalPlan, severityFall
+    case modelFit, model, accuracy, term, value
+    case spent, of, p0Change, p2Change, betterThanBest
+
+    var indonesian: String {
+        switch self {
+        case .title: return "Laporan penargetan kemiskinan"
+        case .subtitle: return "Dibuat oleh Tepat dari data di bawah; semua angka dapat diperiksa di berkas CSV di folder yang sama."
+        case .headline: return "Angka utama"
+        case .villagesRanked: return "desa/kelurahan diperingkat"
+        case .householdsScored: return "rumah tangga dinilai"
+        case .expectedP0: return "perkiraan tingkat kemiskinan (P0)"
+        case .poorPersons: return "perkiraan penduduk miskin"
+        case .povertyLine: return "garis kemiskinan per kapita per bulan"
+        case .ranking: return "Peringkat desa"
+        case .rankingNote: return "Peringkat 1 = paling membutuhkan. Batang menunjukkan selang 90%: peringkat sebenarnya desa ini kemungkinan besar berada di dalamnya. Desa yang batangnya tumpang tindih tidak dapat dibedakan dengan yakin."
+        case .rank: return "Peringkat"
+        case .village: return "Desa/kelurahan"
+        case .kecamatan: return "Kecamatan"
+        case .rankInterval: return "Selang peringkat 90%"
+        case .p0Interval: return "P0 (selang 90%)"
+        case .reasons: return "Deprivasi utama"
+        case .moreInCSV: return "desa lainnya ada di rankings.csv."
+        case .map: return "Peta desa menurut tingkat kemiskinan"
+        case .mapNote: return "Setiap titik adalah satu desa di koordinat villages.csv; warna menunjukkan perkiraan P0."
+        case .mapMissing: return "Peta tidak dapat digambar: villages.csv tidak ada atau tidak memuat koordinat lat/lon."
+        case .lowP0: return "P0 rendah"
+        case .highP0: return "P0 tinggi"
+        case .beforeAfter: return "Kemiskinan per kecamatan, sebelum dan sesudah alokasi"
+        case .beforeAfterNote: return "Perkiraan P0 (tertimbang jumlah penduduk) sebelum dan sesudah program menjangkau rumah tangga termiskin lebih dahulu."
+        case .before: return "sebelum"
+        case .after: return "sesudah"
+        case .noAllocation: return "Tidak ada alokasi dana pada run ini (funders.csv dan programs.csv diperlukan)."
+        case .spending: return "Belanja per pemberi dana dan pilar"
+        case .funder: return "Pemberi dana"
+        case .budget: return "Anggaran"
+        case .allocated: return "Dialokasikan"
+        case .marginalValue: return "Nilai marjinal"
+        case .pillar: return "Pilar"
+        case .marginalNote: return "Nilai marjinal: penurunan keparahan kemiskinan (orang × P2) dari tambahan Rp 1 juta pada anggaran pemberi dana itu."
+        case .assignment: return "Penugasan OPD (Satu OPD Satu Desa)"
+        case .opd: return "OPD"
+        case .fit: return "Kecocokan"
+        case .noAssignment: return "Tidak ada penugasan OPD pada run ini (opds.csv diperlukan)."
+        case .baselines: return "Dibandingkan cara pembagian yang biasa dipakai"
+        case .baselineRule: return "Aturan"
+        case .baselineGain: return "Rencana optimal lebih baik sebesar"
+        case .optimalPlan: return "Rencana optimal Tepat"
+        case .severityFall: return "Penurunan keparahan (orang × P2)"
+        case .modelFit: return "Model dan kecocokannya"
+        case .model: return "Model"
+        case .accuracy: return "Akurasi terhadap truth.csv"
+        case .term: return "Ukuran"
+        case .value: return "Nilai"
+        case .spent: return "dana dialokasikan"
+        case .of: return "dari"
+        case .p0Change: return "P0 sebelum → sesudah"
+        case .p2Change: return "P2 sebelum → sesudah"
+        case .betterThanBest: return "lebih besar penurunan P2 dibanding aturan terbaik yang biasa dipakai"
+        }
+    }
+
+    var english: String {
+        switch self {
+        case .title: return "Poverty targeting report"
+        case .subtitle: return "Made by Tepat from the data below; every figure can be checked in the CSV files of the same folder."
+        case .headline: return "Headline figures"
+        case .villagesRanked: return "villages ranked"
+        case .householdsScored: return "households scored"
+        case .expectedP0: return "expected poverty rate (P0)"
+        case .poorPersons: return "expected poor persons"
+        case .povertyLine: return "poverty line per capita per month"
+        case .ranking: return "Village ranking"
+        case .rankingNote: return "Rank 1 = most in need. Bars show the 90% interval: the village's true rank very likely lies inside. Villages whose bars overlap cannot be told apart with confidence."
+        case .rank: return "Rank"
+        case .village: return "Village"
+        case .kecamatan: return "Kecamatan"
+        case .rankInterval: return "90% rank interval"
+        case .p0Interval: return "P0 (90% interval)"
+        case .reasons: return "Main deprivations"
+        case .moreInCSV: return "more villages are in rankings.csv."
+        case .map: return "Villages by poverty rate"
+        case .mapNote: return "Each point is a village at the coordinates of villages.csv; colour shows expected P0."
+        case .mapMissing: return "No map: villages.csv is missing or has no lat/lon coordinates."
+        case .lowP0: return "low P0"
+        case .highP0: return "high P0"
+        case .beforeAfter: return "Poverty by kecamatan, before and after the allocation"
+        case .beforeAfterNote: return "Expected P0 (person-weighted) before and after programs reach the poorest households first."
+        case .before: return "before"
+        case .after: return "after"
+        case .noAllocation: return "No fund allocation in this run (needs funders.csv and programs.csv)."
+        case .spending: return "Spending by funder and pillar"
+        case .funder: return "Funder"
+        case .budget: return "Budget"
+        case .allocated: return "Allocated"
+        case .marginalValue: return "Marginal value"
+        case .pillar: return "Pillar"
+        case .marginalNote: return "Marginal value: fall in poverty severity (persons × P2) from Rp 1 million more in that funder's budget."
+        case .assignment: return "OPD assignment (Satu OPD Satu Desa)"
+        case .opd: return "OPD"
+        case .fit: return "Fit"
+        case .noAssignment: return "No OPD assignment in this run (needs opds.csv)."
+        case .baselines: return "Against the rules planners use today"
+        case .baselineRule: return "Rule"
+        case .baselineGain: return "Optimal plan does better by"
+        case .optimalPlan: return "Tepat's optimal plan"
+        case .severityFall: return "Fall in severity (persons × P2)"
+        case .modelFit: return "Model and fit"
+        case .model: return "Model"
+        case .accuracy: return "Accuracy against truth.csv"
+        case .term: return "Measure"
+        case .value: return "Value"
+        case .spent: return "allocated"
+        case .of: return "of"
+        case .p0Change: return "P0 before → after"
+        case .p2Change: return "P2 before → after"
+        case .betterThanBest: return "larger fall in P2 than the best rule used today"
+        }
+    }
+}
