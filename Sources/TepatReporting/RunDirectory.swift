@@ -15,8 +15,24 @@ public final class RunDirectory {
         stagingPath = (parent as NSString).appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid())")
         let fm = FileManager.default
         try fm.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        Self.removeAbandonedStaging(parent: parent, name: url.lastPathComponent)
         try? fm.removeItem(atPath: stagingPath)
         try fm.createDirectory(atPath: stagingPath, withIntermediateDirectories: false)
+    }
+
+    /// A run killed while writing leaves its hidden staging folder; the next run
+    /// into the same place removes those whose process is gone.
+    static func removeAbandonedStaging(parent: String, name: String) {
+        let prefix = ".\(name).partial-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            let rest = entry.dropFirst(prefix.count)
+            let digits = rest.hasSuffix(".old") ? rest.dropLast(4) : rest
+            guard let pid = Int32(digits), pid != getpid() else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))
+            }
+        }
     }
 
     deinit {

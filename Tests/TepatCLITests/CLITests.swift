@@ -7,11 +7,21 @@ struct CLIResult { let status: Int32; let out: String; let err: String }
 /// The test bundle sits in the build products folder beside `tepat`.
 let tepatBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tepat")
 
+/// The environment of every `tepat` a test starts: the run store is a file of
+/// this test process, never the user's own history.
+let testStore = NSTemporaryDirectory() + "tepat-test-store-\(getpid()).sqlite"
+var tepatEnvironment: [String: String] {
+    var environment = ProcessInfo.processInfo.environment
+    environment["TEPAT_STORE"] = testStore
+    return environment
+}
+
 /// Runs the built `tepat` with `arguments`, capturing its output.
 func runTepat(_ arguments: [String]) throws -> CLIResult {
     let process = Process()
     process.executableURL = tepatBinary
     process.arguments = arguments
+    process.environment = tepatEnvironment
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
