@@ -57,7 +57,7 @@ print(tepat("generate", "--out", data, "--region", "35.14", "--villages-file", S
 
 print("Step 2. Score every household and rank the villages (B = 200 replicates).\n")
 run = os.path.join(OUT, "run")
-tepat("run", data, "--out", run, "--quiet", "--scoring-only")
+tepat("run", data, "--out", run, "--quiet", "--scoring-only", "--no-store")
 summary = json.load(open(os.path.join(run, "summary.json")))
 pmt = summary["pmt"]
 print(f"   PMT on {pmt['n']} survey households: R² = {pmt['r2']:.3f}, σ = {pmt['sigma']:.3f}, "
