@@ -49,7 +49,7 @@ let package = Package(
         ),
         .target(
             name: "TepatScenario",
-            dependencies: ["TepatData", "TepatScoring", "TepatReporting", .product(name: "Yams", package: "Yams")]
+            dependencies: ["TepatData", "TepatScoring", "TepatAllocation", "TepatReporting", .product(name: "Yams", package: "Yams")]
         ),
         .target(name: "TepatStore", dependencies: ["TepatReporting", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
         .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra"]),
         .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "TepatScoring", "TepatData", "TepatGenerator"]),
-        .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatReporting", "TepatScoring", "TepatData"]),
+        .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatReporting", "TepatScoring", "TepatAllocation", "TepatData"]),
         .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData", "TepatStore"]),
     ]
 )

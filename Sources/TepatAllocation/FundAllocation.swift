@@ -92,18 +92,31 @@ public struct FundAllocationProblem: Sendable {
     /// `deprivationFlags` are the scoring's, in `Deprivation.allCases` order.
     public static func segments(
         programs: [Program], households h: HouseholdColumns, deprivationFlags: [[Bool]], scores: HouseholdScores,
-        villageCount: Int, povertyLine z: Double
+        villageCount: Int, povertyLine z: Double, objective: AllocationObjective = .severity
     ) -> [[[Segment]]] {
         var result = [[[Segment]]](repeating: [[Segment]](repeating: [], count: programs.count), count: villageCount)
         for (j, program) in programs.enumerated() {
             let flags = deprivationFlags[Deprivation.allCases.firstIndex(of: program.deprivation)!]
             let shifted = z - program.uplift
             for i in 0..<h.count where flags[i] {
-                let before = scores.p2[i]
+                // An uplift u is a poverty line of z − u for the household's own
+                // consumption: P0 after = P0(z − u), P1 after = (z − u)/z · P1(z − u),
+                // P2 after = ((z − u)/z)² · P2(z − u).
+                let before: Double
+                switch objective {
+                case .headcount: before = scores.p0[i]
+                case .gap: before = scores.p1[i]
+                case .severity: before = scores.p2[i]
+                }
                 var after = 0.0
                 if shifted > 0 {
                     let f = ExpectedFGT(mean: scores.logMean[i], sd: scores.logSD[i], logPovertyLine: log(shifted))
-                    after = (shifted / z) * (shifted / z) * f.p2
+                    let r = shifted / z
+                    switch objective {
+                    case .headcount: after = f.p0
+                    case .gap: after = r * f.p1
+                    case .severity: after = r * r * f.p2
+                    }
                 }
                 let benefit = h.members[i] * max(0, before - after)
                 if benefit > 1e-12 { result[Int(h.village[i])][j].append(Segment(household: i, benefit: benefit)) }
@@ -300,6 +313,24 @@ public struct FundAllocation: Sendable {
     public var pivots: Int
     public var rounds: Int
     public var fullArcs: Int
+}
+
+/// What the allocation maximises: the expected fall in poverty severity (P2,
+/// default: weighs the poorest most), in the poverty gap (P1), or in the number
+/// of poor persons (P0, which favours those just below the line).
+public enum AllocationObjective: String, Sendable, CaseIterable, Codable {
+    case severity = "p2"
+    case gap = "p1"
+    case headcount = "p0"
+
+    /// The objective's units, for summary.json.
+    public var units: String {
+        switch self {
+        case .severity: return "expected fall in poverty severity summed over persons (persons × P2)"
+        case .gap: return "expected fall in the poverty gap summed over persons (persons × P1)"
+        case .headcount: return "expected fall in the number of poor persons (persons × P0)"
+        }
+    }
 }
 
 public enum AllocationError: Error, CustomStringConvertible, Equatable {

@@ -44,5 +44,19 @@ public struct VillageOutcomes: Sendable {
         self.after = zip(after, persons).map { scaled($0, $1) }
         self.overallBefore = scaled(overallBefore, totalPersons)
         self.overallAfter = scaled(overallAfter, totalPersons)
+        self.persons = totalPersons
+    }
+
+    /// Persons in the scored households.
+    public var persons: Double
+
+    /// The fall in the objective's measure over all persons (persons × P),
+    /// with every household's uplifts combined.
+    public func fall(_ objective: AllocationObjective) -> Double {
+        switch objective {
+        case .headcount: return persons * (overallBefore.p0 - overallAfter.p0)
+        case .gap: return persons * (overallBefore.p1 - overallAfter.p1)
+        case .severity: return persons * (overallBefore.p2 - overallAfter.p2)
+        }
     }
 }

@@ -20,6 +20,8 @@ public struct AllocationOptions: Sendable {
     public var funderAreas: [String: [String]] = [:]
     /// Budgets replacing funders.csv's budget_rp.
     public var funderBudgets: [String: Int64] = [:]
+    /// What the allocation maximises.
+    public var objective = AllocationObjective.severity
 
     public init() {}
 }
@@ -75,7 +77,7 @@ public enum AllocationStage {
         }
         let segments = FundAllocationProblem.segments(
             programs: programs, households: result.registry, deprivationFlags: result.deprivationFlags, scores: result.households,
-            villageCount: result.villages.count, povertyLine: result.options.povertyLine)
+            villageCount: result.villages.count, povertyLine: result.options.povertyLine, objective: options.objective)
         var problem = FundAllocationProblem(
             funders: funders, programs: programs, villageCodes: result.villages.codes.map(\.value),
             villageNames: result.villages.names, segments: segments)

@@ -126,14 +126,14 @@ public struct PlanRun {
             summary.append(("assignment", .object([("objective", .number(assignment.objective)), ("pairs", .integer(assignment.pairs.count))])))
         }
         if let problem = allocationProblem, let plan, let outcomes {
-            summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: baselines)))
+            summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: baselines, objective: allocation.objective)))
         }
         try directory.write("summary.json", JSON.object(summary).text() + "\n")
         let report = ReportContent(
             result: result, households: data.households.rowCount,
             assignment: assignmentProblem.flatMap { p in assignment.map { (p, $0) } },
             allocation: allocationProblem.flatMap { p in plan.flatMap { pl in outcomes.map { (p, pl, $0, baselines) } } },
-            language: language)
+            language: language, objective: allocation.objective)
         try directory.write("report.html", ReportPage.html(report))
         if let scenarioText { try directory.write("scenario.yaml", scenarioText) }
         clock.lap("write")

@@ -103,13 +103,18 @@ public enum RunSummary {
     /// optimum achieves than each, before/after poverty, and the problem's size.
     public static func allocation(
         problem: FundAllocationProblem, plan: FundAllocation, outcomes: VillageOutcomes,
-        baselines: [(BaselineRule, Double)]
+        baselines: [(BaselineRule, Double)], objective: AllocationObjective
     ) -> JSON {
         let budget = problem.funders.reduce(Int64(0)) { $0 + $1.budget }
         let spent = plan.spentByFunder.reduce(0, +)
         return .object([
             ("objective", .number(plan.benefit, decimals: 9)),
-            ("objective_units", .string("expected fall in poverty severity summed over persons (persons × P2); the exported MPS minimises its negative")),
+            ("objective_measure", .string(objective.rawValue)),
+            ("objective_units", .string(objective.units + "; the exported MPS minimises its negative")),
+            // The objective adds each program's benefit separately (MODEL.md §8). A household
+            // reached by several programs gains their uplifts together, which lowers P2 by less
+            // than the sum (and P0 by more), so the fall the plan achieves is reported beside it.
+            ("outcome_fall", .number(outcomes.fall(objective), decimals: 9)),
             ("spent_rp", .integer(Int(spent))), ("budget_rp", .integer(Int(budget))),
             ("baselines", .object(baselines.map { ($0.0.rawValue, .number($0.1, decimals: 9)) })),
             ("improvement_over_baselines", .object(baselines.map { ($0.0.rawValue, .number($0.1 > 0 ? plan.benefit / $0.1 - 1 : 0)) })),

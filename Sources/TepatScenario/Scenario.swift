@@ -1,3 +1,4 @@
+import TepatAllocation
 import TepatData
 import TepatReporting
 import TepatScoring
@@ -66,6 +67,8 @@ public struct Scenario: Sendable, Equatable {
         public var funderAreas: [String: [String]] = [:]
         /// Budgets replacing funders.csv's budget_rp.
         public var funderBudgets: [String: Int64] = [:]
+        /// What the allocation maximises: the fall in expected P2 (default), P1 or P0.
+        public var objective = AllocationObjective.severity
     }
 
     public struct OutputSettings: Sendable, Equatable {
@@ -106,6 +109,7 @@ extension Scenario {
         run.allocation.villageCap = allocation.villageCap
         run.allocation.funderAreas = allocation.funderAreas
         run.allocation.funderBudgets = allocation.funderBudgets
+        run.allocation.objective = allocation.objective
         run.allocation.exportMPS = outputs.exportMPS
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TepatAllocation
 import TepatData
 import TepatReporting
 import TepatScoring
@@ -62,7 +63,7 @@ public enum ScenarioKeys {
     public static let ranking = ["rank_by", "weights"]
     public static let weights = ["p0", "p2", "poor_persons", "mpi_m0", "share_desil_1_4"]
     public static let assignment = ["enabled", "opds", "opds_per_village"]
-    public static let allocation = ["enabled", "funders", "floors", "village_cap", "funder_areas", "funder_budgets"]
+    public static let allocation = ["enabled", "objective", "funders", "floors", "village_cap", "funder_areas", "funder_budgets"]
     public static let outputs = ["households_scored", "csv_dialect", "lang", "export_mps"]
 }
 
@@ -183,6 +184,7 @@ struct NodeReader {
             let key = "allocation." + name
             switch name {
             case "enabled": a.enabled = try boolean(value, key)
+            case "objective": a.objective = try choice(value, key, AllocationObjective.self)
             case "funders": a.funders = try identifiers(value, key)
             case "floors":
                 for (status, keyNode, amount) in try pairs(value, path: key, allowed: nil) {

@@ -72,6 +72,7 @@ public enum ScenarioWriter {
 
         line(0, "allocation:", "funds to the provable optimum (needs funders.csv and programs.csv)")
         line(1, "enabled: \(s.allocation.enabled)")
+        line(1, "objective: \(s.allocation.objective.rawValue)", "maximise the fall in expected p2 (severity), p1 (gap) or p0 (poor persons)")
         line(1, "funders: \(list(s.allocation.funders))", "all, or a list of funder_id")
         mapping(1, "floors", s.allocation.floors.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) },
                 comment: "minimum rupiah for every village of an IDM status, e.g.", example: "sangat_tertinggal: 50000000")

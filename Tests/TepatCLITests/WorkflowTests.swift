@@ -226,3 +226,33 @@ final class WorkflowTests: XCTestCase {
         for n in nik { XCTAssertFalse(html.contains(n)) }
     }
 }
+
+extension WorkflowTests {
+    /// For each objective: summary.json's `outcome_fall` is the fall that
+    /// villages_after.csv reports, village by village (persons × (before − after));
+    /// the objective (each program's benefit counted separately) is reported
+    /// beside it, and objectives rank P0 > P1 > P2 as the measures do.
+    func testObjectiveAndTheFallReportedPerVillage() throws {
+        var objectives: [String: Double] = [:]
+        for measure in ["p2", "p1", "p0"] {
+            let scenario = write("objective-\(measure).yaml", "scoring:\n  bootstrap: 0\nallocation:\n  objective: \(measure)\n")
+            let out = folder + "/objective-\(measure)"
+            let run = try tepat(["run", Self.demo, "--scenario", scenario, "--out", out, "--quiet", "--no-households-output"])
+            XCTAssertEqual(run.status, 0, run.err)
+            let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
+            let allocation = summary["allocation"] as! [String: Any]
+            XCTAssertEqual(allocation["objective_measure"] as? String, measure)
+            let outcomeFall = (allocation["outcome_fall"] as! NSNumber).doubleValue
+            let persons = Dictionary(uniqueKeysWithValues: try csv(out + "/rankings.csv").rows.map { ($0[1], Double($0[5])!) })
+            let after = try csv(out + "/villages_after.csv")
+            let column = after.header.firstIndex(of: measure + "_before")!
+            let fall = after.rows.reduce(0.0) { $0 + persons[$1[0]]! * (Double($1[column])! - Double($1[column + 1])!) }
+            // villages_after.csv rounds to 6 decimals: about 365 × 100 persons × 5e-7.
+            XCTAssertEqual(outcomeFall, fall, accuracy: 0.05, measure)
+            objectives[measure] = (allocation["objective"] as! NSNumber).doubleValue
+            XCTAssertGreaterThan(outcomeFall, 0.5 * objectives[measure]!, measure)
+        }
+        XCTAssertGreaterThan(objectives["p0"]!, objectives["p1"]!)
+        XCTAssertGreaterThan(objectives["p1"]!, objectives["p2"]!)
+    }
+}

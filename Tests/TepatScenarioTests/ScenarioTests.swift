@@ -1,4 +1,5 @@
 import Foundation
+import TepatAllocation
 import TepatData
 import TepatReporting
 import TepatScenario
@@ -80,6 +81,7 @@ final class ScenarioTests: XCTestCase {
               opds_per_village: 2
             allocation:
               enabled: false
+              objective: p0
               funders: [APBD, LAZISMU]
               floors:
                 sangat_tertinggal: 50000000
@@ -116,6 +118,7 @@ final class ScenarioTests: XCTestCase {
         e.assignment.opds = ["DINSOS", "DINKES"]
         e.assignment.opdsPerVillage = 2
         e.allocation.enabled = false
+        e.allocation.objective = .headcount
         e.allocation.funders = ["APBD", "LAZISMU"]
         e.allocation.floors = ["sangat_tertinggal": 50_000_000, "tertinggal": 20_000_000]
         e.allocation.villageCap = 400_000_000
@@ -137,6 +140,7 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(run.options.mpi.cutoff, 0.25)
         XCTAssertEqual(run.options.mpi.indicators.first { $0.name == "assets" }?.weight, 0)
         XCTAssertEqual(run.allocation.funderBudgets["BAZNAS"], 2_000_000_000)
+        XCTAssertEqual(run.allocation.objective, .headcount)
         XCTAssertEqual(run.filePaths["survey.csv"], folder + "/other/survey_2025.csv")
         XCTAssertFalse(run.writeHouseholds)
         XCTAssertFalse(run.assign)

@@ -1,4 +1,5 @@
 import Foundation
+import TepatAllocation
 
 /// Language of report.html: Indonesian by default (Bappeda and TKPK read it),
 /// English as an option.
@@ -10,9 +11,24 @@ public enum ReportLanguage: String, Sendable, CaseIterable, Codable {
 /// Labels and number formats of the report in one language.
 struct ReportText {
     let language: ReportLanguage
+    var objective = AllocationObjective.severity
 
+    /// A label, with the allocation's measure named where the label speaks of it.
     func callAsFunction(_ key: Label) -> String {
-        language == .indonesian ? key.indonesian : key.english
+        let text = language == .indonesian ? key.indonesian : key.english
+        return text.replacingOccurrences(of: "{measure}", with: measure).replacingOccurrences(of: "{P}", with: objective.rawValue.uppercased())
+    }
+
+    /// What the allocation lowers, in words.
+    var measure: String {
+        switch (objective, language) {
+        case (.severity, .indonesian): return "keparahan kemiskinan (orang × P2)"
+        case (.gap, .indonesian): return "kedalaman kemiskinan (orang × P1)"
+        case (.headcount, .indonesian): return "jumlah penduduk miskin (orang × P0)"
+        case (.severity, .english): return "poverty severity (persons × P2)"
+        case (.gap, .english): return "the poverty gap (persons × P1)"
+        case (.headcount, .english): return "poor persons (persons × P0)"
+        }
     }
 
     /// 12,3% (id) or 12.3% (en).
@@ -126,7 +142,7 @@ enum Label {
         case .allocated: return "Dialokasikan"
         case .marginalValue: return "Nilai marjinal"
         case .pillar: return "Pilar"
-        case .marginalNote: return "Nilai marjinal: penurunan keparahan kemiskinan (orang × P2) dari tambahan Rp 1 juta pada anggaran pemberi dana itu."
+        case .marginalNote: return "Nilai marjinal: penurunan {measure} dari tambahan Rp 1 juta pada anggaran pemberi dana itu."
         case .assignment: return "Penugasan OPD (Satu OPD Satu Desa)"
         case .opd: return "OPD"
         case .fit: return "Kecocokan"
@@ -135,7 +151,7 @@ enum Label {
         case .baselineRule: return "Aturan"
         case .baselineGain: return "Rencana optimal lebih baik sebesar"
         case .optimalPlan: return "Rencana optimal Tepat"
-        case .severityFall: return "Penurunan keparahan (orang × P2)"
+        case .severityFall: return "Penurunan {measure}"
         case .modelFit: return "Model dan kecocokannya"
         case .model: return "Model"
         case .accuracy: return "Akurasi terhadap truth.csv"
@@ -145,7 +161,7 @@ enum Label {
         case .of: return "dari"
         case .p0Change: return "P0 sebelum → sesudah"
         case .p2Change: return "P2 sebelum → sesudah"
-        case .betterThanBest: return "lebih besar penurunan P2 dibanding aturan terbaik yang biasa dipakai"
+        case .betterThanBest: return "lebih besar penurunan {P} dibanding aturan terbaik yang biasa dipakai"
         }
     }
 
@@ -184,7 +200,7 @@ enum Label {
         case .allocated: return "Allocated"
         case .marginalValue: return "Marginal value"
         case .pillar: return "Pillar"
-        case .marginalNote: return "Marginal value: fall in poverty severity (persons × P2) from Rp 1 million more in that funder's budget."
+        case .marginalNote: return "Marginal value: fall in {measure} from Rp 1 million more in that funder's budget."
         case .assignment: return "OPD assignment (Satu OPD Satu Desa)"
         case .opd: return "OPD"
         case .fit: return "Fit"
@@ -193,7 +209,7 @@ enum Label {
         case .baselineRule: return "Rule"
         case .baselineGain: return "Optimal plan does better by"
         case .optimalPlan: return "Tepat's optimal plan"
-        case .severityFall: return "Fall in severity (persons × P2)"
+        case .severityFall: return "Fall in {measure}"
         case .modelFit: return "Model and fit"
         case .model: return "Model"
         case .accuracy: return "Accuracy against truth.csv"
@@ -203,7 +219,7 @@ enum Label {
         case .of: return "of"
         case .p0Change: return "P0 before → after"
         case .p2Change: return "P2 before → after"
-        case .betterThanBest: return "larger fall in P2 than the best rule used today"
+        case .betterThanBest: return "larger fall in {P} than the best rule used today"
         }
     }
 }

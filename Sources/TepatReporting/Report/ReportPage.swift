@@ -10,6 +10,7 @@ public struct ReportContent {
     public var assignment: (problem: OPDAssignmentProblem, solution: OPDAssignmentProblem.Solution)?
     public var allocation: (problem: FundAllocationProblem, plan: FundAllocation, outcomes: VillageOutcomes, baselines: [(BaselineRule, Double)])?
     public var language: ReportLanguage
+    public var objective = AllocationObjective.severity
     /// Ranking rows shown in the page (the rest are in rankings.csv).
     public var rankingRows = 60
 }
@@ -18,7 +19,7 @@ public struct ReportContent {
 /// network) a planner opens offline. Deterministic: no dates, no timings.
 public enum ReportPage {
     public static func html(_ c: ReportContent) -> String {
-        let t = ReportText(language: c.language)
+        let t = ReportText(language: c.language, objective: c.objective)
         let r = c.result, v = r.villages, m = r.measures
         let region = Set(v.kabupatenNames).sorted().joined(separator: ", ")
         var body = ""
