@@ -45,7 +45,10 @@ let package = Package(
         .target(name: "TepatAllocation", dependencies: ["TepatData", "TepatScoring"]),
         .target(
             name: "TepatReporting",
-            dependencies: ["TepatData", "TepatScoring", "TepatAllocation", "LinearAlgebra", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "TepatData", "TepatScoring", "TepatAllocation", "LinearAlgebra",
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "TepatScenario",

@@ -133,7 +133,7 @@ extension Tepat {
         }
 
         /// Scenario first, then the flags given on the command line.
-        func settle(_ run: inout PlanRun) throws -> Scenario {
+        func settle(_ run: inout PlanRun) throws {
             var s = try loadScenario()
             if let seed { s.seed = seed }
             if let povertyLine { s.scoring.povertyLine = povertyLine }
@@ -157,7 +157,6 @@ extension Tepat {
             try s.apply(to: &run)
             run.codebook = try loadCodebook(s.data.codebook)
             run.scenarioText = ScenarioWriter.yaml(s, commented: false)
-            return s
         }
 
         func run() throws {
@@ -166,7 +165,7 @@ extension Tepat {
                 outputDirectory: out ?? "runs/" + URL(fileURLWithPath: dataDirectory).standardizedFileURL.lastPathComponent)
             run.options.threads = ProcessInfo.processInfo.activeProcessorCount
             do {
-                _ = try settle(&run)
+                try settle(&run)
             } catch let error as ScoringError {
                 throw InputFailure(description: "scenario: \(error.description)")
             }

@@ -31,11 +31,12 @@ extension Tepat {
                 let store = try openStore(options.store)
                 let entries = try store.list(limit: max(1, limit))
                 guard !entries.isEmpty else { print("No runs recorded in \(store.path) yet."); return }
-                let rows: [[String]] = entries.map { e in
+                let rows: [[String]] = entries.map { entry in
+                    let e = entry.record
                     let objective: String = e.objective.map { String(format: "%.2f", $0) } ?? "—"
                     let spent: String = e.spent.map { Rupiah.format($0) } ?? "—"
                     let p0 = String(format: "%.2f%%", 100 * e.p0)
-                    return [String(e.id), e.createdAt, e.directory, String(e.villages), String(e.households), p0, objective, spent]
+                    return [String(entry.id), entry.createdAt, e.directory, String(e.villages), String(e.households), p0, objective, spent]
                 }
                 let header = ["id", "when (UTC)", "run directory", "villages", "households", "P0", "objective", "spent (Rp)"]
                 print(TextTable(header: header, rows: rows).text, terminator: "")
@@ -50,10 +51,11 @@ extension Tepat {
 
             func run() throws {
                 let store = try openStore(options.store)
-                guard let e = try store.entry(id: id) else {
+                guard let entry = try store.entry(id: id) else {
                     throw InputFailure(description: "no run \(id) in \(store.path); 'tepat runs list' shows the recorded ones")
                 }
-                print("Run \(e.id), \(e.createdAt) UTC")
+                let e = entry.record
+                print("Run \(entry.id), \(entry.createdAt) UTC")
                 print("  run directory   \(e.directory)\(FileManager.default.fileExists(atPath: e.directory) ? "" : " (no longer on disk)")")
                 print("  data directory  \(e.dataDirectory)")
                 print("  seed            \(e.seed)")
@@ -63,7 +65,7 @@ extension Tepat {
                 }
                 print(String(format: "  %.2f s", e.seconds))
                 print("Inputs:")
-                print(TextTable(header: ["file", "rows", "sha256"], rows: e.inputs.map { [$0.file, String($0.rows), $0.sha256] }).text, terminator: "")
+                print(TextTable(header: ["file", "rows", "sha256"], rows: e.inputs.map { [$0.name, String($0.rows), e.checksums[$0.name] ?? ""] }).text, terminator: "")
                 if !e.scenario.isEmpty {
                     print("Scenario:")
                     print(e.scenario.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

@@ -46,7 +46,9 @@ public indirect enum JSON: Sendable, Equatable {
         return text == "-0" ? "0" : text
     }
 
-    static func quote(_ s: String) -> String {
+    /// A double-quoted string with JSON escapes; also valid YAML, whose
+    /// double-quoted style accepts the same escapes.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

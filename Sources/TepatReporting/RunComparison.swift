@@ -1,5 +1,6 @@
 import Foundation
 import TepatData
+import Yams
 
 /// Two run directories side by side (`tepat compare A B`): what changed in the
 /// ranking, the money and the expected poverty of each village, in each
@@ -65,8 +66,8 @@ public struct RunComparison {
         figures = Self.figureNames.map { key, path in
             Figure(name: key, a: Self.lookup(sa, path), b: Self.lookup(sb, path))
         }
-        figures.insert(Figure(name: "villages funded", a: String(villages.filter { $0.fundsA > 0 }.count),
-                              b: String(villages.filter { $0.fundsB > 0 }.count)), at: 6)
+        figures.append(Figure(name: "villages funded", a: String(villages.filter { $0.fundsA > 0 }.count),
+                              b: String(villages.filter { $0.fundsB > 0 }.count)))
         scenarioChanges = Self.scenarioDifferences(a, b)
     }
 
@@ -159,27 +160,36 @@ public struct RunComparison {
         }
     }
 
-    /// Lines of the two runs' effective scenarios that differ, key by key.
+    /// Settings of the two runs' effective scenarios (scenario.yaml) that differ,
+    /// key by key, read with Yams.
     static func scenarioDifferences(_ a: String, _ b: String) -> [String] {
-        func settings(_ dir: String) -> [(String, String)] {
-            guard let text = try? String(contentsOfFile: (dir as NSString).appendingPathComponent("scenario.yaml"), encoding: .utf8) else { return [] }
-            var path: [String] = [], out: [(String, String)] = []
-            for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-                let indent = line.prefix { $0 == " " }.count / 2
-                let body = line.trimmingCharacters(in: .whitespaces)
-                guard !body.hasPrefix("#"), let colon = body.firstIndex(of: ":") else { continue }
-                let key = String(body[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-                let value = body[body.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-                path = Array(path.prefix(indent)) + [key]
-                if !value.isEmpty && value != "{}" { out.append((path.joined(separator: "."), value)) }
-            }
-            return out
-        }
-        let x = settings(a), y = settings(b)
+        let x = scenarioSettings(a), y = scenarioSettings(b)
         let dx = Dictionary(x, uniquingKeysWith: { a, _ in a }), dy = Dictionary(y, uniquingKeysWith: { a, _ in a })
         var keys = x.map(\.0)
         for (k, _) in y where dx[k] == nil { keys.append(k) }
         return keys.compactMap { k in dx[k] == dy[k] ? nil : "\(k): \(dx[k] ?? "(absent)") → \(dy[k] ?? "(absent)")" }
+    }
+
+    /// Dotted key → value for every setting of a run's scenario.yaml, in file
+    /// order; lists as `[a, b]`; empty sections contribute nothing.
+    static func scenarioSettings(_ dir: String) -> [(String, String)] {
+        guard let text = try? String(contentsOfFile: (dir as NSString).appendingPathComponent("scenario.yaml"), encoding: .utf8),
+              let root = try? Yams.compose(yaml: text) else { return [] }
+        var out: [(String, String)] = []
+        func walk(_ node: Node, _ path: String) {
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping {
+                    let name = key.string ?? "?"
+                    walk(value, path.isEmpty ? name : path + "." + name)
+                }
+            case .sequence(let items): out.append((path, "[" + items.map { $0.string ?? "…" }.joined(separator: ", ") + "]"))
+            case .scalar(let scalar): out.append((path, scalar.string))
+            case .alias: break
+            }
+        }
+        walk(root, "")
+        return out
     }
 
     // MARK: - Writing

@@ -84,8 +84,7 @@ struct NodeReader {
     }
 
     mutating func read(_ root: Node, into s: inout Scenario) throws {
-        for (name, keyNode, value) in try pairs(root, path: "", allowed: ScenarioKeys.top) {
-            _ = keyNode
+        for (name, _, value) in try pairs(root, path: "", allowed: ScenarioKeys.top) {
             switch name {
             case "seed": s.seed = UInt64(try integer(value, "seed", minimum: 0))
             case "data": try readData(value, into: &s.data)

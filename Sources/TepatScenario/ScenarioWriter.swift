@@ -1,4 +1,3 @@
-import Foundation
 import TepatReporting
 import TepatScoring
 
@@ -114,19 +113,7 @@ public enum ScenarioWriter {
         x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
     }
 
-    /// Double-quoted YAML text: ids and paths may look like numbers or booleans.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if c.value < 0x20 { out += String(format: "\\x%02X", c.value) } else { out.unicodeScalars.append(c) }
-            }
-        }
-        return out + "\""
-    }
+    /// Double-quoted text (ids and paths may look like numbers or booleans); JSON's
+    /// escapes are valid in YAML's double-quoted style.
+    static func quoted(_ text: String) -> String { JSON.quote(text) }
 }

@@ -91,25 +91,11 @@ public final class RunStore {
         return replaced
     }
 
-    public struct Entry: Sendable, Equatable {
+    /// A recorded run: the record as it was stored, with its id and time.
+    public struct Entry: Sendable {
         public var id: Int64
         public var createdAt: String
-        public var directory: String
-        public var dataDirectory: String
-        public var seed: Int64
-        public var scenario: String
-        public var villages: Int
-        public var households: Int
-        public var p0: Double
-        public var poorPersons: Double
-        public var objective: Double?
-        public var spent: Int64?
-        public var seconds: Double
-        public var inputs: [(file: String, rows: Int, sha256: String)]
-
-        public static func == (a: Entry, b: Entry) -> Bool {
-            a.id == b.id && a.createdAt == b.createdAt && a.directory == b.directory
-        }
+        public var record: RunRecord
     }
 
     /// Newest first.
@@ -132,12 +118,13 @@ public final class RunStore {
     static func entry(_ row: Row, _ db: Database) throws -> Entry {
         let id: Int64 = row["id"]
         let inputs = try Row.fetchAll(db, sql: "SELECT file, rows, sha256 FROM run_input WHERE run_id = ? ORDER BY position", arguments: [id])
-            .map { (file: $0["file"] as String, rows: $0["rows"] as Int, sha256: $0["sha256"] as String) }
-        return Entry(
-            id: id, createdAt: row["created_at"], directory: row["directory"], dataDirectory: row["data_directory"],
-            seed: row["seed"], scenario: row["scenario"], villages: row["villages"], households: row["households"],
-            p0: row["p0"], poorPersons: row["poor_persons"], objective: row["objective"], spent: row["spent_rp"],
-            seconds: row["seconds"], inputs: inputs)
+        let record = RunRecord(
+            directory: row["directory"], dataDirectory: row["data_directory"], seed: UInt64(bitPattern: row["seed"]),
+            scenario: row["scenario"], inputs: inputs.map { (name: $0["file"], rows: $0["rows"]) },
+            checksums: Dictionary(inputs.map { ($0["file"], $0["sha256"]) }, uniquingKeysWith: { a, _ in a }),
+            villages: row["villages"], households: row["households"], p0: row["p0"], poorPersons: row["poor_persons"],
+            objective: row["objective"], spent: row["spent_rp"], seconds: row["seconds"])
+        return Entry(id: id, createdAt: row["created_at"], record: record)
     }
 
     /// UTC, to the second: "2026-11-23T21:04:05Z".

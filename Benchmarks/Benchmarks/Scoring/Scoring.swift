@@ -18,8 +18,6 @@ let benchmarks: @Sendable () -> Void = {
         maxIterations: 8
     )
 
-    // `tepat run` end to end, scoring half: read, PMT, small-area model,
-    // prediction, B = 200 replicates, aggregation, all output files.
     // `tepat run --scoring-only`: read, PMT, small-area model, prediction,
     // B = 200 replicates, aggregation, all scoring files.
     Benchmark("Scoring run 300k households B=200") { benchmark in

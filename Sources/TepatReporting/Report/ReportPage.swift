@@ -48,10 +48,11 @@ public enum ReportPage {
         // Ranking with interval bars.
         var rows = ""
         let shown = r.ranking.order.prefix(c.rankingRows)
+        let highestP0 = max(1e-12, m.p0.max() ?? 1)
         for village in shown {
             let rank = r.ranking.rank[village]
             let bar = SVG.intervalBar(low: Double(r.ranking.rankLow[village]), high: Double(r.ranking.rankHigh[village]), value: Double(rank),
-                                      scale: Double(v.count), colour: SVG.heat(m.p0[village] / max(1e-12, m.p0.max() ?? 1)))
+                                      scale: Double(v.count), colour: SVG.heat(m.p0[village] / highestP0))
             rows += "<tr><td class=\"n\">\(rank)</td><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
             rows += "<td>\(bar) <span class=\"muted\">\(r.ranking.rankLow[village])–\(r.ranking.rankHigh[village])</span></td>"
             rows += "<td class=\"n\">\(t.percent(m.p0[village])) <span class=\"muted\">(\(t.percent(r.ranking.p0Low[village]))–\(t.percent(r.ranking.p0High[village])))</span></td>"
