@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "TepatScoring", targets: ["TepatScoring"]),
         .library(name: "TepatAllocation", targets: ["TepatAllocation"]),
         .library(name: "TepatReporting", targets: ["TepatReporting"]),
+        .library(name: "TepatScenario", targets: ["TepatScenario"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

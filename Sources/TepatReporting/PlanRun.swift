@@ -90,7 +90,7 @@ public struct PlanRun {
             clock.lap("allocation_solve")
             outcomes = VillageOutcomes(problem: problem, plan: solved, households: result.registry, scores: result.households, povertyLine: options.povertyLine)
             baselines = BaselineRule.allCases.map { ($0, Baselines.benefit($0, problem: problem, poorPersons: result.measures.poorPersons, idmStatus: result.villages.idmStatus)) }
-            if let path = allocation.exportMPS { try MPSWriter.write(problem.network().0, name: "TEPAT_ALLOCATION", to: path) }
+            if let path = allocation.exportMPS { try MPSWriter.write(problem.network().0.expanded().network, name: "TEPAT_ALLOCATION", to: path) }
             allocationProblem = problem
             plan = solved
             clock.lap("allocation_report")

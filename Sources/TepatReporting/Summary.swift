@@ -121,9 +121,10 @@ public enum RunSummary {
             ("p0_before", .number(outcomes.overallBefore.p0)), ("p0_after", .number(outcomes.overallAfter.p0)),
             ("p2_before", .number(outcomes.overallBefore.p2)), ("p2_after", .number(outcomes.overallAfter.p2)),
             ("households_reached", .number(plan.reached.reduce(0) { $0 + $1.fraction }, decimals: 2)),
-            ("arcs", .integer(plan.fullArcs)), ("nodes", .integer(plan.nodes)),
-            ("solver", .object([("method", .string("network simplex, lazy household segments")), ("rounds", .integer(plan.rounds)),
-                                ("arcs_last_round", .integer(plan.arcs)), ("pivots_last_round", .integer(plan.pivots))])),
+            ("arcs", .integer(plan.parallelArcs)), ("nodes", .integer(plan.nodes)),
+            ("solver", .object([("method", .string("network simplex, one convex arc per village and program")),
+                                ("convex_network_arcs", .integer(plan.arcs)), ("household_segments", .integer(plan.segments)),
+                                ("pivots", .integer(plan.pivots))])),
         ])
     }
 

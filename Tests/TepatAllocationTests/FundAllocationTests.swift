@@ -152,4 +152,40 @@ final class FundAllocationTests: XCTestCase {
         XCTAssertEqual(plan.benefit, 5 + 1.5, accuracy: 1e-12)
         XCTAssertEqual(plan.marginalValue[0], 3.0 / 10, accuracy: 1e-12, "the second household's benefit per rupiah")
     }
+    /// The four baseline rules on a case worked by hand. Program cost 10;
+    /// village 0 has households worth 5 and 1 (rates 0.5, 0.1), village 1 worth
+    /// 3 and 2 (0.3, 0.2). Funder A has 25 for both villages, B has 10 for
+    /// village 1 only (its kecamatan), paid after A.
+    func testBaselinesWorkedByHand() {
+        let funders = [
+            FundAllocationProblem.Funder(id: "A", name: "A", kind: "apbd", budget: 25, pillars: ["social"]),
+            FundAllocationProblem.Funder(id: "B", name: "B", kind: "csr", budget: 10, pillars: ["social"], kecamatan: [351402]),
+        ]
+        let programs = [FundAllocationProblem.Program(id: "P", pillar: "social", unitCost: 10, deprivation: .socialCare, uplift: 1)]
+        let segments: [[[FundAllocationProblem.Segment]]] = [
+            [[.init(household: 0, benefit: 5), .init(household: 1, benefit: 1)]],
+            [[.init(household: 2, benefit: 3), .init(household: 3, benefit: 2)]],
+        ]
+        let problem = FundAllocationProblem(funders: funders, programs: programs, villageCodes: [3514012001, 3514022001],
+                                            villageNames: ["Satu", "Dua"], segments: segments)
+        func benefit(_ rule: BaselineRule) -> Double {
+            Baselines.benefit(rule, problem: problem, poorPersons: [1, 4], idmStatus: ["mandiri", "sangat_tertinggal"])
+        }
+        // Greedy: 0.5 (A pays 10), 0.3 (A pays 10), 0.2 (A's last 5, then B 5).
+        XCTAssertEqual(benefit(.greedy), 5 + 3 + 2, accuracy: 1e-12)
+        // Equal: A gives 12.5 to each: 10·0.5 + 2.5·0.1 and 10·0.3 + 2.5·0.2; B's
+        // 10 in village 1 buys the 7.5 left of the household worth 2: + 7.5·0.2.
+        XCTAssertEqual(benefit(.equalPerVillage), 5.25 + 3.5 + 1.5, accuracy: 1e-12)
+        // Poor persons 1 : 4: A gives 5 and 20: 5·0.5; 10·0.3 + 10·0.2; B finds nothing left.
+        XCTAssertEqual(benefit(.proportionalToPoor), 2.5 + 5, accuracy: 1e-12)
+        // IDM weights 1 (mandiri) : 5 (sangat tertinggal): 25/6·0.5; then 5 of
+        // village 1's share buys both its households (20.8 offered); B finds none.
+        XCTAssertEqual(benefit(.byIDMStatus), 25.0 / 6 * 0.5 + 5, accuracy: 1e-12)
+        // The optimum beats every rule: B, which only village 1 may use, pays
+        // there, so A keeps 5 for half of village 0's 0.1: 5 + 3 + 2 + 0.5. The
+        // greedy rule spends A in village 1 first and strands that 5.
+        let optimum = try! problem.solve()
+        XCTAssertEqual(optimum.benefit, 10.5, accuracy: 1e-12)
+        for rule in BaselineRule.allCases { XCTAssertLessThanOrEqual(benefit(rule), optimum.benefit + 1e-12, rule.rawValue) }
+    }
 }

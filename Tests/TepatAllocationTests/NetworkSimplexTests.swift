@@ -86,6 +86,87 @@ final class NetworkSimplexTests: XCTestCase {
         XCTAssertGreaterThan(feasible, 300, "enough feasible instances to mean something")
     }
 
+    /// Convex arcs against the same problem with each one split into parallel
+    /// plain arcs and solved by the dense LP: same optimum to 1e-9 relative, and
+    /// on every convex arc the next segment up prices ≥ 0 and the last one used
+    /// ≤ 0. Segments are narrow and often many, so runs of flips, ties between
+    /// segment ends and tree arcs, and zero-width segments all occur.
+    func testConvexArcsAgreeWithParallelArcsAndDenseLP() {
+        var rng = NormalSampler(seed: 17, stream: 2)
+        var feasible = 0, multiSegment = 0
+        for instance in 0..<1_500 {
+            let n = 2 + rng.index(5)
+            var net = FlowNetwork()
+            var supplies = [Int64](repeating: 0, count: n)
+            for _ in 0..<rng.index(3) + 1 {
+                let from = rng.index(n), to = rng.index(n)
+                let q = Int64(rng.index(12))
+                supplies[from] += q; supplies[to] -= q
+            }
+            for u in 0..<n { net.addNode(supply: supplies[u]) }
+            for _ in 0..<(1 + rng.index(8)) {
+                let from = rng.index(n)
+                var to = rng.index(n)
+                if to == from { to = (to + 1) % n }
+                if rng.index(2) == 0 {
+                    let lower = rng.index(4) == 0 ? Int64(rng.index(2)) : 0
+                    net.addArc(from: from, to: to, lower: lower, upper: lower + Int64(rng.index(7)), cost: (rng.normal() * 10).rounded() / 4)
+                } else {
+                    var cost = (rng.normal() * 10).rounded() / 4
+                    let segments = (0..<(1 + rng.index(6))).map { _ -> (width: Int64, cost: Double) in
+                        defer { cost += Double(rng.index(3)) / 2 }  // equal costs too
+                        return (Int64(rng.index(4)), cost)
+                    }
+                    net.addConvexArc(from: from, to: to, segments: segments)
+                    if segments.count > 1 { multiSegment += 1 }
+                }
+            }
+            let solution = NetworkSimplex.solve(net)
+            // A first phase with other costs (any guess of the duals) must not
+            // change the optimum the second phase reaches.
+            let warmUp = (0..<net.arcCount).map { _ in rng.index(3) == 0 ? (rng.normal() * 4).rounded() / 2 : 0 }
+            let warmed = NetworkSimplex.solve(net, warmUp: warmUp)
+            let (parallel, _) = net.expanded()
+            let reference = NetworkSimplex.solve(parallel)
+            var c = [Double](), a = [[Double]](repeating: [], count: n), b = supplies.map(Double.init), u = [Double]()
+            for e in 0..<parallel.arcCount {
+                c.append(parallel.cost[e])
+                u.append(Double(parallel.upper[e] - parallel.lower[e]))
+                for v in 0..<n { a[v].append(v == parallel.tail[e] ? 1 : v == parallel.head[e] ? -1 : 0) }
+                b[parallel.tail[e]] -= Double(parallel.lower[e]); b[parallel.head[e]] += Double(parallel.lower[e])
+            }
+            let shift = (0..<parallel.arcCount).reduce(0.0) { $0 + Double(parallel.lower[$1]) * parallel.cost[$1] }
+            switch DenseLP(c: c, a: a, b: b, upper: u).solve() {
+            case .infeasible:
+                XCTAssertEqual(solution.status, .infeasible, "instance \(instance)")
+                XCTAssertEqual(warmed.status, .infeasible, "instance \(instance) warmed")
+            case .optimal(let value):
+                feasible += 1
+                XCTAssertEqual(solution.status, .optimal, "instance \(instance)")
+                XCTAssertEqual(solution.totalCost, value + shift, accuracy: 1e-9 * max(1, abs(value + shift)), "instance \(instance)")
+                XCTAssertEqual(solution.totalCost, reference.totalCost, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance)")
+                XCTAssertEqual(warmed.status, .optimal, "instance \(instance) warmed")
+                XCTAssertEqual(warmed.totalCost, value + shift, accuracy: 1e-9 * max(1, abs(value + shift)), "instance \(instance) warmed")
+                XCTAssertEqual(solution.totalCost, (0..<net.arcCount).reduce(0.0) { $0 + net.cost(of: solution.flow[$1], on: $1) },
+                               accuracy: 1e-9 * max(1, abs(value)), "instance \(instance): cost of the flows")
+                for e in 0..<net.arcCount {
+                    XCTAssertTrue(solution.flow[e] >= net.lower[e] && solution.flow[e] <= net.upper[e], "instance \(instance) arc \(e)")
+                    let (up, down) = solution.reducedCosts(net, arc: e)
+                    if let up { XCTAssertGreaterThanOrEqual(up, -1e-9, "instance \(instance) arc \(e) forward") }
+                    if let down { XCTAssertLessThanOrEqual(down, 1e-9, "instance \(instance) arc \(e) backward") }
+                }
+                for v in 0..<n {
+                    let net_ = (0..<net.arcCount).reduce(Int64(0)) { sum, e in
+                        sum + (net.tail[e] == v ? solution.flow[e] : 0) - (net.head[e] == v ? solution.flow[e] : 0)
+                    }
+                    XCTAssertEqual(net_, supplies[v], "instance \(instance) node \(v) conservation")
+                }
+            }
+        }
+        XCTAssertGreaterThan(feasible, 300, "enough feasible instances to mean something")
+        XCTAssertGreaterThan(multiSegment, 1_000)
+    }
+
     func assertComplementarySlackness(_ net: FlowNetwork, _ solution: FlowSolution, file: StaticString = #filePath, line: UInt = #line) {
         for e in 0..<net.arcCount {
             let rc = solution.reducedCost(net, arc: e)

@@ -1,0 +1,28 @@
+// swift-tools-version: 6.1
+// libFuzzer harnesses for the two parsers that take untrusted text: the CSV
+// reader (with the households schema's field decoding) and the scenario parser.
+// A package of its own because a harness has no `main` (libFuzzer brings it), so
+// it cannot sit in the main build. Run with `scripts/fuzz csv|scenario [seconds]`.
+import Foundation
+import PackageDescription
+
+// SwiftPM names a path dependency after its folder (see Benchmarks/Package.swift).
+let tepat = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
+
+let package = Package(
+    name: "TepatFuzz",
+    platforms: [.macOS(.v14)],
+    dependencies: [.package(path: "..")],
+    targets: [
+        .executableTarget(
+            name: "FuzzCSV",
+            dependencies: [.product(name: "TepatData", package: tepat)],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "FuzzScenario",
+            dependencies: [.product(name: "TepatScenario", package: tepat)],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+    ]
+)

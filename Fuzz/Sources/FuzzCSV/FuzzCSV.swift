@@ -1,0 +1,46 @@
+import Foundation
+import TepatData
+
+/// One fuzz input is one households.csv. It is written to a file (the reader
+/// reads file descriptors, as in production) and read twice: record by record
+/// with small chunks, so records straddle chunk boundaries, and through the
+/// households schema, so every field decoder and row rule sees it. Errors are
+/// expected; a crash, a hang or a sanitizer report is a bug.
+private let path: String = {
+    let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    return "\(directory)/tepat-fuzz-csv-\(getpid()).csv"
+}()
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCSV(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+    let data = Data(bytes: bytes, count: count)
+    guard FileManager.default.createFile(atPath: path, contents: data) else { return 0 }
+    if let reader = try? CSVReader(path: path, displayName: "fuzz.csv", chunkBytes: 64) {
+        var batch = CSVBatch()
+        while (try? reader.nextBatch(maxRows: 7, into: &batch)) == true {
+            for row in 0..<batch.rowCount {
+                for column in 0..<batch.fieldCount(row: row) { _ = batch.field(row: row, column: column).count }
+            }
+        }
+    }
+    if let table = try? TableReader(path: path, schema: Schemas.households, displayName: "households.csv", problemLimit: 100, chunkBytes: 256) {
+        while let chunk = try? table.nextChunk(maxRows: 5) { _ = chunk.rowCount }
+        for problem in table.problems.problems { _ = problem.description }
+    }
+    return 0
+}
+
+/// SwiftPM renames an executable's entry point to `<module>_main` and links
+/// `main` to it, so libFuzzer's own `main` is never used: start its driver here.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+) -> Int32
+
+@_cdecl("FuzzCSV_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments, fuzzCSV)
+}

@@ -1,0 +1,31 @@
+import Foundation
+import TepatScenario
+
+/// One fuzz input is one scenario file's text. Errors are expected (and must
+/// format); a crash, a hang or a sanitizer report is a bug.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzScenario(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
+    guard count <= 1 << 16 else { return 0 }
+    let text = String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    do {
+        _ = try ScenarioParser.parse(text, file: "fuzz.yaml", baseDirectory: "/nonexistent")
+    } catch {
+        _ = String(describing: error)
+    }
+    return 0
+}
+
+/// SwiftPM renames an executable's entry point to `<module>_main` and links
+/// `main` to it, so libFuzzer's own `main` is never used: start its driver here.
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(
+    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
+) -> Int32
+
+@_cdecl("FuzzScenario_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments, fuzzScenario)
+}
