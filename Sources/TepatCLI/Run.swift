@@ -195,6 +195,17 @@ extension Tepat {
             for level in result.pooledLevels where level.surveyHouseholds == 0 && level.registryHouseholds > 0 {
                 printError("note: \(level.column)=\(level.level) is in households.csv (\(level.registryHouseholds) households) but never in survey.csv; scored as the reference level")
             }
+            // A singular or ill-conditioned PMT: name the terms, so a planner can
+            // see which indicators the survey cannot tell apart.
+            for model in result.models {
+                let label = result.models.count > 1 ? " (\(model.name))" : ""
+                if !model.pmt.dropped.isEmpty {
+                    printError("note: the PMT\(label) dropped \(model.pmt.dropped.joined(separator: ", ")): each is a combination of other terms in survey.csv, so it cannot be valued; see pmt_coefficients.csv")
+                }
+                if model.pmt.conditionNumber > 1e8 {
+                    printError("note: the PMT\(label) is ill-conditioned (condition number \(String(format: "%.3g", model.pmt.conditionNumber))); its least certain terms: \(model.pmt.leastCertainTerms(3).joined(separator: ", "))")
+                }
+            }
             if !outcome.data.problems.isEmpty {
                 printError("note: \(outcome.data.problems.count) rows left out; see rejected.csv")
             }

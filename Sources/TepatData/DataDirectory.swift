@@ -69,6 +69,9 @@ public enum DataDirectory {
 
         let villages = read(Schemas.villages)
         var households = read(Schemas.households, required: true, codebook: codebook)
+        if let table = households, table.rowCount == 0, !log.problems.contains(where: { $0.file == Schemas.households.fileName }) {
+            log.record(DataProblem(file: Schemas.households.fileName, message: "no households: the file has a header but no rows"))
+        }
         var survey = read(Schemas.survey, codebook: codebook)
         var opds = read(Schemas.opds)
         var funders = read(Schemas.funders)

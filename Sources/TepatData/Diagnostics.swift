@@ -104,7 +104,13 @@ public enum DisplayValue {
                 out.unicodeScalars.append(Unicode.Scalar(b))
                 i += 1
             } else if b >= 0x80, let (scalar, length) = decodeUTF8(bytes, at: i) {
-                out.unicodeScalars.append(scalar)
+                // Invisible format characters (a byte-order mark, zero-width
+                // spaces) are shown as code points, or the message hides the fault.
+                if scalar.properties.generalCategory == .format {
+                    out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
                 i += length
             } else {
                 out += "\\x" + String(b, radix: 16, uppercase: true).leftPadded(to: 2)

@@ -103,7 +103,7 @@ public final class TableReader {
             let parts = rule.parts.compactMap { schema.index(of: $0) }.filter { present[$0] }
             return parts.isEmpty ? nil : (parts, t, rule.message)
         }
-        for b in bindings where b.decoder.isIdentifier && !b.sources.isEmpty {
+        for b in bindings where (b.decoder.isIdentifier || b.spec.unique) && !b.sources.isEmpty {
             identifiers[b.specIndex] = IdentifierIndex()
         }
     }
@@ -353,6 +353,11 @@ public final class TableReader {
                 if handledAsMissing(row, f) { column.append(0); continue }
                 if let code = RegionCode.parse(f), code.level == .village {
                     column.append(code.value)
+                    // The same code spelled 35.14.01.2001 or 3514012001 is the same village.
+                    if identifiers[b.specIndex] != nil, let earlier = identifiers[b.specIndex]!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
+                        bad[row] = true
+                        found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
+                    }
                 } else {
                     column.append(0)
                     bad[row] = true
@@ -408,7 +413,8 @@ public final class TableReader {
             if f.isEmpty && b.sources.count > 1 { continue }  // a missing part of a sum counts as 0
             if let v = FieldParsing.integer(f), range.contains(v) { total += v; continue }
             bad[row] = true
-            let fraction = FieldParsing.number(f) != nil && !f.contains(UInt8(ascii: "-"))
+            // "(not a fraction)" only for a fraction: 2.5 in a count, not 250 for an age.
+            let fraction = FieldParsing.number(f).map { $0.rounded() != $0 && !f.contains(UInt8(ascii: "-")) } ?? false
             found.append(problem(b, row: row, sourceIndex: k, value: f, fraction ? "\(b.spec.kind.expectation) (not a fraction)" : b.spec.kind.expectation))
         }
         if !bad[row] && !range.contains(total) {

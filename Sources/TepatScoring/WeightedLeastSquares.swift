@@ -64,7 +64,17 @@ public struct WeightedLeastSquares: Sendable {
         let totalWeight = weights.reduce(0, +)
         let meanY = zip(weights, response).reduce(0) { $0 + $1.0 * $1.1 } / totalWeight
         let tss = zip(weights, response).reduce(0) { $0 + $1.0 * ($1.1 - meanY) * ($1.1 - meanY) }
-        guard tss > 0 else { throw ScoringError.noVariation("the survey's log consumption has no variation") }
+        // Rounding leaves a constant response a tss of ~(ε·ȳ)²·n, not 0: compare
+        // the spread with the mean's own rounding.
+        let roundingScale = totalWeight * pow(1e3 * Double.ulpOfOne * max(1, abs(meanY)), 2)
+        guard tss > roundingScale else {
+            throw ScoringError.noVariation("consumption_pc is the same for every household of the survey, so there is nothing to predict; check survey.csv")
+        }
+        // A model that fits every household exactly leaves no error to model and
+        // would claim certainty (σ = 0) about every prediction.
+        guard solution.residualSumOfSquares > 1e-12 * tss else {
+            throw ScoringError.noVariation("the indicators reproduce every survey household's consumption exactly (residual σ = 0), which real surveys never do; check that survey.csv's consumption_pc was not computed from the indicators")
+        }
         let r2 = 1 - solution.residualSumOfSquares / tss
         let hasIntercept = termNames.first == Term.intercept.name
         let adjusted = 1 - (1 - r2) * Double(n - (hasIntercept ? 1 : 0)) / Double(n - k)
@@ -74,6 +84,16 @@ public struct WeightedLeastSquares: Sendable {
             keptColumns: solution.keptColumns, n: n, rank: k, r2: r2, adjustedR2: adjusted, sigma: sigma2.squareRoot(),
             conditionNumber: solution.reciprocalCondition > 0 ? 1 / solution.reciprocalCondition : .infinity,
             residuals: residuals, residualSumOfSquares: solution.residualSumOfSquares, totalSumOfSquares: tss)
+    }
+}
+
+extension WLSResults {
+    /// The kept terms with the largest standard errors relative to their
+    /// coefficients: where an ill-conditioned fit is least sure.
+    public func leastCertainTerms(_ count: Int) -> [String] {
+        keptColumns.filter { termNames[$0] != Term.intercept.name && standardErrors[$0].isFinite }
+            .sorted { abs(standardErrors[$0] / max(abs(coefficients[$0]), .leastNormalMagnitude)) > abs(standardErrors[$1] / max(abs(coefficients[$1]), .leastNormalMagnitude)) }
+            .prefix(count).map { termNames[$0] }
     }
 }
 

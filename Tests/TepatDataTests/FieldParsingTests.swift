@@ -59,3 +59,23 @@ final class FieldParsingTests: XCTestCase {
         XCTAssertEqual(shown, "Caf\\xE9")
     }
 }
+
+final class CSVWriterGuardTests: XCTestCase {
+    /// A NaN that slips past every check fails the row, naming the column, and
+    /// the file is never moved into place.
+    func testNonFiniteNumberFailsTheRowAndWritesNothing() throws {
+        let path = NSTemporaryDirectory() + "tepat-writer-nan-\(getpid()).csv"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let writer = try CSVWriter(path: path, header: ["kode_desa", "p0"])
+            writer.text("35.14.01.2001"); writer.number(0.25); try writer.endRow()
+            writer.text("35.14.01.2002"); writer.number(.nan)
+            XCTAssertThrowsError(try writer.endRow()) { error in
+                XCTAssertEqual(String(describing: error),
+                               "\((path as NSString).lastPathComponent): internal error: p0 of data row 2 is not a finite number; nothing was written (please report this with the inputs)")
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".partial"))
+    }
+}

@@ -156,7 +156,9 @@ public final class CSVReader {
             throw fileProblem("the file is UTF-16 encoded; save it as \"CSV UTF-8\"")
         }
         if end >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
-        if let nul = (start..<min(end, 4096)).first(where: { buffer[$0] == 0 }) {
+        // NUL bytes in the header line (a NUL in a later row is that row's problem).
+        let headerEnd = (start..<min(end, 4096)).first { buffer[$0] == 10 || buffer[$0] == 13 } ?? min(end, 4096)
+        if let nul = (start..<headerEnd).first(where: { buffer[$0] == 0 }) {
             let utf16Like = (start..<min(end, 64)).filter { buffer[$0] == 0 }.count > 8
             throw fileProblem(
                 utf16Like ? "the file looks UTF-16 encoded (NUL bytes in the header); save it as \"CSV UTF-8\""

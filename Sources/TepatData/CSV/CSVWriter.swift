@@ -11,6 +11,11 @@ public final class CSVWriter {
     private var handle: UnsafeMutablePointer<FILE>?
     private var buffer: [UInt8] = []
     private var fieldsInRow = 0
+    private let header: [String]
+    private var rowsWritten = 0
+    /// The first non-finite number asked for: (column, data row). The row then
+    /// fails, so no NaN or infinity ever reaches a file.
+    private var nonFinite: (column: Int, row: Int)?
     private let delimiter: UInt8
     private let decimalMark: UInt8
     static let flushBytes = 1 << 20
@@ -20,6 +25,7 @@ public final class CSVWriter {
         self.path = path
         self.delimiter = delimiter
         self.decimalMark = decimalMark
+        self.header = header
         if path == "-" {
             temporaryPath = "-"
             handle = fdopen(dup(1), "w")
@@ -85,19 +91,24 @@ public final class CSVWriter {
     }
 
     /// A number rounded to `decimals` places, written without exponent and with
-    /// trailing zeros removed (`0.125`, `12`, `-3.5`). Non-finite values are a
-    /// programming error here: they must be caught before output.
+    /// trailing zeros removed (`0.125`, `12`, `-3.5`). A non-finite value must be
+    /// caught before output; if one gets here, `endRow` fails naming the column.
     public func number(_ value: Double, decimals: Int = 6) {
         separate()
-        precondition(value.isFinite, "non-finite value reached CSV output")
+        guard finite(value) else { return }
         appendFixed(value, decimals: decimals, trimZeros: true)
     }
 
     /// Exactly `decimals` places (coordinates: `-6.967179`).
     public func fixed(_ value: Double, decimals: Int) {
         separate()
-        precondition(value.isFinite, "non-finite value reached CSV output")
+        guard finite(value) else { return }
         appendFixed(value, decimals: decimals, trimZeros: false)
+    }
+
+    private func finite(_ value: Double) -> Bool {
+        if !value.isFinite && nonFinite == nil { nonFinite = (fieldsInRow - 1, rowsWritten + 1) }
+        return value.isFinite
     }
 
     private func appendFixed(_ value: Double, decimals: Int, trimZeros: Bool) {
@@ -124,6 +135,12 @@ public final class CSVWriter {
     }
 
     public func endRow() throws {
+        if let (column, row) = nonFinite {
+            let name = column < header.count ? header[column] : "column \(column + 1)"
+            throw DataErrors(DataProblem(file: (path as NSString).lastPathComponent, message:
+                "internal error: \(name) of data row \(row) is not a finite number; nothing was written (please report this with the inputs)"))
+        }
+        rowsWritten += 1
         buffer.append(10)
         fieldsInRow = 0
         if buffer.count >= CSVWriter.flushBytes { try flush() }

@@ -70,14 +70,17 @@ public struct ColumnSpec: Sendable {
     public let required: Bool
     /// Used for an optional column that is absent or empty.
     public let defaultValue: Double?
+    /// Each value may appear once in the file (identifiers always are).
+    public let unique: Bool
     /// Personal data: its values are masked in every message and never stored.
     public var isPersonal: Bool { kind == .nik }
 
-    public init(_ name: String, _ kind: ColumnKind, required: Bool = true, default defaultValue: Double? = nil) {
+    public init(_ name: String, _ kind: ColumnKind, required: Bool = true, default defaultValue: Double? = nil, unique: Bool = false) {
         self.name = name
         self.kind = kind
         self.required = required
         self.defaultValue = defaultValue
+        self.unique = unique
     }
 }
 

@@ -87,7 +87,7 @@ public enum Schemas {
         rowRules: householdRules)
 
     public static let villages = FileSchema(fileName: "villages.csv", columns: [
-        ColumnSpec("kode_desa", .village),
+        ColumnSpec("kode_desa", .village, unique: true),
         ColumnSpec("nama_desa", .text),
         ColumnSpec("nama_kecamatan", .text),
         ColumnSpec("nama_kabkota", .text),
