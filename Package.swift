@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra"]),
         .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "TepatScoring", "TepatData", "TepatGenerator"]),
         .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatReporting", "TepatScoring", "TepatAllocation", "TepatData"]),
-        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData", "TepatStore"]),
+        // BadInput is the bad-input corpus the tests read from disk, not sources.
+        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData", "TepatStore"], exclude: ["BadInput"]),
     ]
 )

@@ -18,8 +18,21 @@ let package = Package(
     targets: [
         .target(
             name: "BenchmarkSupport",
-            dependencies: [.product(name: "TepatGenerator", package: tepat)],
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TepatGenerator", package: tepat),
+            ],
             path: "Support"
+        ),
+        .executableTarget(
+            name: "Stages",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "TepatReporting", package: tepat),
+            ],
+            path: "Benchmarks/Stages",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .executableTarget(
             name: "Ingest",
@@ -49,6 +62,7 @@ let package = Package(
         .executableTarget(
             name: "Kernels",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "LinearAlgebra", package: tepat),
             ],

@@ -1,3 +1,4 @@
+import Benchmark
 import Foundation
 import TepatGenerator
 
@@ -19,3 +20,20 @@ public enum BenchmarkKabupaten {
         return directory
     }
 }
+
+extension BenchmarkSupport {
+    /// The configuration every Tepat benchmark starts from: wall and CPU time,
+    /// peak memory and allocations, one warm-up, and a bounded run.
+    public static func configuration(maxIterations: Int, maxDuration: Int = 30) -> Benchmark.Configuration {
+        .init(
+            metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal],
+            timeUnits: .milliseconds,
+            warmupIterations: 1,
+            maxDuration: .seconds(maxDuration),
+            maxIterations: maxIterations
+        )
+    }
+}
+
+/// Namespace for shared benchmark settings.
+public enum BenchmarkSupport {}

@@ -15,9 +15,9 @@
 /// breakpoint and prices the segment above it (forward) and below it
 /// (backward); a basic arc lies within one segment, whose bounds the ratio test
 /// uses. When the entering arc itself blocks, it moves on to the next segment in
-/// the same pivot while that segment still prices out negative and the cycle
-/// has room: a run of pivots that would each only flip a parallel arc to its
-/// bound, done at once. Each step is a legal pivot of the parallel network
+/// the same pivot while that segment is at least half as good and the cycle has
+/// room: a run of pivots that would each only flip a parallel arc to its bound,
+/// done at once. Each step is a legal pivot of the parallel network
 /// under Cunningham's rule, so strong feasibility, and with it finiteness, holds.
 public enum NetworkSimplex {
     /// - Parameter warmUp: extra unit costs per arc for a first phase (nil: none).
@@ -255,7 +255,8 @@ public enum NetworkSimplex {
                 // Second phase: true costs on the first phase's optimal tree.
                 warming = false
                 for e in 0..<m where warmUp[e] != 0 {
-                    for k in segmentStart[e]..<segmentStart[e + 1] { segmentCost[k] -= warmUp[e] }
+                    // The network's own costs, not (c + w) − w, which can differ in the last bit.
+                    for k in segmentStart[e]..<segmentStart[e + 1] { segmentCost[k] = network.segmentCost[k] }
                     if state[e] == 0 { cost[e] = segmentCost[segmentStart[e] + position[e]] } else { park(e, at: position[e]) }
                 }
                 var y = thread[root]

@@ -54,7 +54,9 @@ enum Geography {
     /// kecamatan (the capital) made of kelurahan, names from Javanese syllables,
     /// and points scattered around a centre in East Java.
     static func syntheticVillages(region: RegionCode, count: Int, rng: inout SeededRandom) -> [Village] {
-        let kecamatanCount = max(1, (count + 15) / 16)
+        // About 16 villages a kecamatan, but a kabupaten code has room for 99
+        // kecamatan: larger areas get larger kecamatan (4,000 villages crashed).
+        let kecamatanCount = min(99, max(1, (count + 15) / 16))
         let kabupatenName = region.level == .kabupaten ? "Kabupaten Tepat Contoh" : "Wilayah Contoh"
         var villages: [Village] = []
         var perKecamatan = [Int](repeating: 0, count: kecamatanCount)

@@ -47,6 +47,8 @@ public struct PlanRun {
         public var plan: FundAllocation?
         public var allocationProblem: FundAllocationProblem?
         public var outcomes: VillageOutcomes?
+        /// Seconds per stage, as in timings.json.
+        public var stages: [(String, Double)] = []
     }
 
     public func execute() throws -> Outcome {
@@ -152,7 +154,7 @@ public struct PlanRun {
             replaced = try directory.commit()
         }
         return Outcome(result: result, data: data, directory: directory.path, replacedEarlierRun: replaced, seconds: seconds,
-                       assignment: assignment, plan: plan, allocationProblem: allocationProblem, outcomes: outcomes)
+                       assignment: assignment, plan: plan, allocationProblem: allocationProblem, outcomes: outcomes, stages: clock.laps)
     }
 }
 

@@ -94,6 +94,17 @@ final class GeneratorTests: XCTestCase {
         XCTAssertTrue(try DataDirectory.load(kota).problems.isEmpty)
     }
 
+    /// Synthetic geography for more villages than 99 kecamatan of 16 hold (a
+    /// province-sized benchmark asked for 4,000 and the generator trapped).
+    func testManySyntheticVillagesStayWithin99Kecamatan() throws {
+        let dir = try generate(seed: 3, households: 6_000, villages: 2_000)
+        let villages = try DataDirectory.load(dir).villages!
+        let codes = villages.regionValues("kode_desa")
+        XCTAssertEqual(codes.count, 2_000)
+        XCTAssertEqual(Set(codes).count, 2_000)
+        XCTAssertEqual(Set(codes.map { $0 / 10_000 }).count, 99)
+    }
+
     func testBadOptionsAreClearErrors() {
         XCTAssertThrowsError(try generate(seed: 1, households: 10, villages: 30)) {
             XCTAssertEqual("\($0)", "--households 10 is fewer than the 30 villages; give at least one household per village")

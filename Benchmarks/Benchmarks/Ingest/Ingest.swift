@@ -7,13 +7,7 @@ import TepatGenerator
 let kabupaten = BenchmarkKabupaten.standard
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal],
-        timeUnits: .milliseconds,
-        warmupIterations: 1,
-        maxDuration: .seconds(20),
-        maxIterations: 10
-    )
+    Benchmark.defaultConfiguration = BenchmarkSupport.configuration(maxIterations: 10, maxDuration: 20)
 
     // rows/s = 300,000 / wall-clock seconds; MB/s = 57.4 / seconds (file size).
     Benchmark("Ingest households.csv 300k rows") { benchmark in

@@ -1,4 +1,5 @@
 import Benchmark
+import BenchmarkSupport
 import LinearAlgebra
 
 /// Deterministic pseudo-random matrix (no RNG dependency needed for timing).
@@ -13,12 +14,7 @@ func filled(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
 }
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .peakMemoryResident],
-        timeUnits: .milliseconds,
-        maxDuration: .seconds(10),
-        maxIterations: 20
-    )
+    Benchmark.defaultConfiguration = BenchmarkSupport.configuration(maxIterations: 20, maxDuration: 10)
 
     let a = filled(1000, 1000, seed: 1), b = filled(1000, 1000, seed: 2)
     Benchmark("GEMM 1000x1000") { benchmark in

@@ -10,13 +10,7 @@ import TepatScoring
 let kabupaten = BenchmarkKabupaten.standard
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .peakMemoryResident, .mallocCountTotal],
-        timeUnits: .milliseconds,
-        warmupIterations: 1,
-        maxDuration: .seconds(30),
-        maxIterations: 8
-    )
+    Benchmark.defaultConfiguration = BenchmarkSupport.configuration(maxIterations: 8, maxDuration: 30)
 
     // `tepat run --scoring-only`: read, PMT, small-area model, prediction,
     // B = 200 replicates, aggregation, all scoring files.
@@ -44,7 +38,7 @@ let benchmarks: @Sendable () -> Void = {
     let scored = try! Scorer.score(data, options: options)
     let problem = try! AllocationStage.allocationProblem(
         funders: data.funders!, programs: data.programs!, result: scored, options: AllocationOptions())
-    let assignment = AllocationStage.assignmentProblem(opds: data.opds!, result: scored, opdsPerVillage: 1)
+    let assignment = try! AllocationStage.assignmentProblem(opds: data.opds!, result: scored, options: AllocationOptions())
 
     // The fund allocation solve alone: 400 villages, 10 funders, 8 programs:
     // 14,859 arcs carrying 518,256 household segments (529,915 arcs with one

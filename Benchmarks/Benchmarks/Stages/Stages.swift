@@ -1,0 +1,36 @@
+import Benchmark
+import BenchmarkSupport
+import Foundation
+import TepatReporting
+
+/// `tepat run` end to end (B = 200), with every stage's wall time as its own
+/// metric (the stage clock of timings.json: read, encode, pmt, predict+bootstrap,
+/// aggregate, assignment, allocation setup/solve/report, write), at several
+/// sizes so BENCHMARKS.md can state how each stage grows. The kabupaten size
+/// always runs; larger ones when TEPAT_BENCH_SIZES lists them (e.g.
+/// "100000,300000,1000000,3000000"), since a province takes a minute to make.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = BenchmarkSupport.configuration(maxIterations: 5)
+    let sizes = (ProcessInfo.processInfo.environment["TEPAT_BENCH_SIZES"] ?? "300000")
+        .split(separator: ",").compactMap { Int($0) }
+    let stageNames = ["read", "encode", "pmt", "predict+bootstrap", "aggregate", "bootstrap", "assignment",
+                      "allocation_setup", "allocation_solve", "allocation_report", "write"]
+    let metrics: [BenchmarkMetric] = [.wallClock, .peakMemoryResident, .mallocCountTotal]
+        + stageNames.map { .custom("stage " + $0 + " (ms)", useScalingFactor: false) }
+    for households in sizes {
+        // A kabupaten has ~750 households a village; a province ~4,000 villages.
+        let villages = max(50, min(4_000, households / 750))
+        let data = BenchmarkKabupaten.directory(households: households, villages: villages, seed: 1)
+        Benchmark("Run stages \(households) households \(villages) villages", configuration: .init(metrics: metrics)) { benchmark in
+            var run = PlanRun(dataDirectory: data, outputDirectory: NSTemporaryDirectory() + "tepat-bench-stages-\(households)")
+            run.options.threads = ProcessInfo.processInfo.activeProcessorCount
+            run.writeHouseholds = households <= 300_000
+            benchmark.startMeasurement()
+            let outcome = try run.execute()
+            benchmark.stopMeasurement()
+            for (name, seconds) in outcome.stages where stageNames.contains(name) {
+                benchmark.measurement(.custom("stage " + name + " (ms)", useScalingFactor: false), Int((seconds * 1_000).rounded()))
+            }
+        }
+    }
+}
