@@ -12,20 +12,23 @@ public struct ResidualPaths {
     public init(network: FlowNetwork, solution: FlowSolution) {
         self.network = network
         self.solution = solution
+        // Each arc's residual directions with their reduced costs: one more unit
+        // forward costs the segment above the flow, one unit back saves the
+        // segment below it (for a convex arc, not its first segment's cost).
+        let residual = (0..<network.arcCount).map { solution.reducedCosts(network, arc: $0) }
         var degree = [Int](repeating: 0, count: network.nodeCount + 1)
         for e in 0..<network.arcCount {
-            if solution.flow[e] < network.upper[e] { degree[network.tail[e]] += 1 }
-            if solution.flow[e] > network.lower[e] { degree[network.head[e]] += 1 }
+            if residual[e].forward != nil { degree[network.tail[e]] += 1 }
+            if residual[e].backward != nil { degree[network.head[e]] += 1 }
         }
         start = [0]
         for u in 0..<network.nodeCount { start.append(start[u] + degree[u]) }
         var fill = start
         arcs = Array(repeating: (0, 0), count: start[network.nodeCount])
         for e in 0..<network.arcCount {
-            let rc = max(0, solution.reducedCost(network, arc: e))
-            let back = max(0, -solution.reducedCost(network, arc: e))
-            if solution.flow[e] < network.upper[e] { arcs[fill[network.tail[e]]] = (network.head[e], rc); fill[network.tail[e]] += 1 }
-            if solution.flow[e] > network.lower[e] { arcs[fill[network.head[e]]] = (network.tail[e], back); fill[network.head[e]] += 1 }
+            // At the optimum forward ≥ 0 ≥ backward; clamp rounding for Dijkstra.
+            if let forward = residual[e].forward { arcs[fill[network.tail[e]]] = (network.head[e], max(0, forward)); fill[network.tail[e]] += 1 }
+            if let backward = residual[e].backward { arcs[fill[network.head[e]]] = (network.tail[e], max(0, -backward)); fill[network.head[e]] += 1 }
         }
     }
 
