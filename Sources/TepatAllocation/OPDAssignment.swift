@@ -96,15 +96,30 @@ public struct OPDAssignmentProblem: Sendable {
                         objective: pairs.reduce(0) { $0 + $1.fit })
     }
 
-    /// "housing: 41 poor households deprived (most in the kabupaten); environment: 60 (28th)":
-    /// the OPD's pillars in the village, largest contribution first.
-    public func reasons(opd o: Int, village v: Int) -> String {
+    /// One reason an OPD fits a village: a pillar of the OPD, the poor households
+    /// deprived in it there, and the village's rank on that need.
+    public struct Reason: Sendable {
+        public var pillar: String
+        public var households: Int
+        public var rank: Int
+        public var villages: Int
+    }
+
+    /// The OPD's pillars in the village, largest contribution to the fit first.
+    public func reasonList(opd o: Int, village v: Int) -> [Reason] {
         let normalised = normalisedNeed
         let pillars = opds[o].pillars.compactMap { p in Schemas.pillars.firstIndex(of: p).map { (p, $0) } }
             .sorted { normalised[v][$0.1] > normalised[v][$1.1] }
         return pillars.map { name, p in
-            let rank = 1 + need.filter { $0[p] > need[v][p] }.count
-            return "\(name): \(Int(need[v][p].rounded())) poor households deprived (rank \(rank) of \(need.count))"
+            Reason(pillar: name, households: Int(need[v][p].rounded()), rank: 1 + need.filter { $0[p] > need[v][p] }.count, villages: need.count)
+        }
+    }
+
+    /// "housing: 41 poor households deprived (rank 1 of 365); environment: …",
+    /// as assignment.csv writes it.
+    public func reasons(opd o: Int, village v: Int) -> String {
+        reasonList(opd: o, village: v).map {
+            "\($0.pillar): \($0.households) poor households deprived (rank \($0.rank) of \($0.villages))"
         }.joined(separator: "; ")
     }
 }

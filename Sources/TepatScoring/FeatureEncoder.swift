@@ -184,7 +184,8 @@ public struct FeatureEncoder: Sendable {
 
 public enum ScoringError: Error, CustomStringConvertible, Equatable {
     case unseenCategories([String])
-    case surveyTooSmall(rows: Int, terms: Int)
+    /// `stratum`: the urban or rural model of `--strata urban_rural`, if any.
+    case surveyTooSmall(rows: Int, terms: Int, stratum: String? = nil)
     case noVariation(String)
     case noVillages
     case emptyStratum(String)
@@ -195,8 +196,10 @@ public enum ScoringError: Error, CustomStringConvertible, Equatable {
         case .unseenCategories(let list):
             return "categories in households.csv that survey.csv never has (the PMT cannot value them): "
                 + list.joined(separator: ", ") + "; run without --strict-categories to score them as the reference level"
-        case let .surveyTooSmall(rows, terms):
+        case let .surveyTooSmall(rows, terms, nil):
             return "survey.csv has \(rows) usable households but the PMT has \(terms) terms; it needs more households than terms"
+        case let .surveyTooSmall(rows, terms, stratum?):
+            return "survey.csv has \(rows) usable \(stratum) households but the \(stratum) PMT has \(terms) terms; it needs more households than terms (or run without --strata)"
         case .noVariation(let what):
             return "cannot fit the PMT: \(what)"
         case .noVillages:

@@ -31,9 +31,15 @@ public enum Scorer {
                     let registryRows = (0..<registry.count).filter { registry.isUrban[$0] == urban }
                     guard !registryRows.isEmpty else { continue }
                     guard !surveyRows.isEmpty else { throw ScoringError.emptyStratum(name) }
-                    let fitted = try pmtPass(
-                        survey: survey.subset(surveyRows), response: surveyRows.map { response[$0] }, weights: surveyRows.map { weights[$0] },
-                        registry: registry.subset(registryRows), villages: villages, options: options, stream: urban ? 1 : 2, clock: clock)
+                    let fitted: (pass: RegistryPass.Output, pmt: WLSResults, smallArea: SmallAreaSummary, pooled: [PooledLevel])
+                    do {
+                        fitted = try pmtPass(
+                            survey: survey.subset(surveyRows), response: surveyRows.map { response[$0] }, weights: surveyRows.map { weights[$0] },
+                            registry: registry.subset(registryRows), villages: villages, options: options, stream: urban ? 1 : 2, clock: clock)
+                    } catch let ScoringError.surveyTooSmall(rows, terms, _) {
+                        // Name the stratum: "10 usable households" alone reads as the whole survey.
+                        throw ScoringError.surveyTooSmall(rows: rows, terms: terms, stratum: name)
+                    }
                     models.append(StratumModel(name: name, pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled))
                     merged.scatter(fitted.pass, rows: registryRows)
                 }

@@ -91,6 +91,26 @@ final class BadInputCorpusTests: XCTestCase {
         }
     }
 
+    /// `--strata urban_rural` with only three urban survey households: refused,
+    /// and the message says the urban model is short, not the whole survey.
+    func testTooFewHouseholdsInAStratumNamesTheStratum() throws {
+        let data = NSTemporaryDirectory() + "tepat-strata-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        try FileManager.default.copyItem(atPath: Self.demo, toPath: data)
+        var lines = try String(contentsOfFile: data + "/survey.csv", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for k in 1...3 {  // move three survey households into a kelurahan
+            var fields = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[1] = "35.14.06.1024"
+            lines[k] = fields.joined(separator: ",")
+        }
+        try lines.joined(separator: "\n").write(toFile: data + "/survey.csv", atomically: true, encoding: .utf8)
+        let result = try runTepat(["run", data, "--out", data + "-run", "--no-store", "--scoring-only", "--strata", "urban_rural"])
+        XCTAssertEqual(result.status, 1, result.err)
+        XCTAssertTrue(result.err.contains("survey.csv has 3 usable urban households but the urban PMT has"), result.err)
+        XCTAssertTrue(result.err.contains("terms; it needs more households than terms (or run without --strata)"), result.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: data + "-run"))
+    }
+
     /// 16-digit runs in a file (the NIKs of its households).
     static func niks(in path: String) -> Set<String> {
         guard let data = FileManager.default.contents(atPath: path), data.count < 10 << 20 else { return [] }

@@ -221,6 +221,10 @@ final class WorkflowTests: XCTestCase {
         let dots = html.components(separatedBy: "<circle cx=").filter { $0.contains("r=\"3\"") }.count  // interval-bar dots
         XCTAssertEqual(points - dots, 365)
         XCTAssertTrue(html.contains("Peringkat desa"))
+        // OPD reasons in Indonesian too; assignment.csv keeps its English column.
+        XCTAssertTrue(html.contains("rumah tangga miskin terdeprivasi (peringkat "))
+        XCTAssertFalse(html.contains("poor households deprived"))
+        XCTAssertTrue(try String(contentsOfFile: out + "/assignment.csv", encoding: .utf8).contains("poor households deprived (rank "))
         // No personal data: the demo's NIKs never appear.
         let nik = try csv(Self.demo + "/households.csv").rows.prefix(50).map { $0[2] }
         for n in nik { XCTAssertFalse(html.contains(n)) }

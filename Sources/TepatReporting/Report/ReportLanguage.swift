@@ -70,6 +70,16 @@ struct ReportText {
         return names[name] ?? name
     }
 
+    /// Why an OPD fits a village, in the report's language (assignment.csv keeps
+    /// the English text, a stable column for scripts).
+    func reasons(_ list: [OPDAssignmentProblem.Reason]) -> String {
+        list.map { r in
+            language == .indonesian
+                ? "\(pillar(r.pillar)): \(r.households) rumah tangga miskin terdeprivasi (peringkat \(r.rank) dari \(r.villages))"
+                : "\(r.pillar): \(r.households) poor households deprived (rank \(r.rank) of \(r.villages))"
+        }.joined(separator: "; ")
+    }
+
     /// The baseline rules as a planner calls them.
     func baseline(_ rule: String) -> String {
         let names: [String: (String, String)] = [

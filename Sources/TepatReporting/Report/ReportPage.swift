@@ -113,7 +113,7 @@ public enum ReportPage {
             var table = "<table><thead><tr><th>\(t(.opd))</th><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.fit))</th><th>\(t(.reasons))</th></tr></thead><tbody>"
             for pair in a.solution.pairs {
                 table += "<tr><td>\(SVG.escape(a.problem.opds[pair.opd].name))</td><td>\(SVG.escape(v.names[pair.village]))</td><td>\(SVG.escape(v.kecamatanNames[pair.village]))</td>"
-                table += "<td class=\"n\">\(t.decimal(pair.fit, decimals: 3))</td><td>\(SVG.escape(a.problem.reasons(opd: pair.opd, village: pair.village)))</td></tr>"
+                table += "<td class=\"n\">\(t.decimal(pair.fit, decimals: 3))</td><td>\(SVG.escape(t.reasons(a.problem.reasonList(opd: pair.opd, village: pair.village))))</td></tr>"
             }
             body += section(t(.assignment), table + "</tbody></table>", id: "assignment")
         } else {
