@@ -14,14 +14,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     dependencies: [.package(path: "..")],
     targets: [
+        .target(name: "FuzzSupport"),
         .executableTarget(
             name: "FuzzCSV",
-            dependencies: [.product(name: "TepatData", package: tepat)],
+            dependencies: ["FuzzSupport", .product(name: "TepatData", package: tepat)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(
             name: "FuzzScenario",
-            dependencies: [.product(name: "TepatScenario", package: tepat)],
+            dependencies: ["FuzzSupport", .product(name: "TepatScenario", package: tepat)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
     ]

@@ -21,7 +21,8 @@ public enum BenchmarkKabupaten {
     }
 }
 
-extension BenchmarkSupport {
+/// Settings every Tepat benchmark shares.
+public enum BenchmarkSupport {
     /// The configuration every Tepat benchmark starts from: wall and CPU time,
     /// peak memory and allocations, one warm-up, and a bounded run.
     public static func configuration(maxIterations: Int, maxDuration: Int = 30) -> Benchmark.Configuration {
@@ -34,6 +35,3 @@ extension BenchmarkSupport {
         )
     }
 }
-
-/// Namespace for shared benchmark settings.
-public enum BenchmarkSupport {}

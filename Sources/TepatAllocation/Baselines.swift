@@ -30,17 +30,25 @@ public enum Baselines {
     public static func benefit(
         _ rule: BaselineRule, problem p: FundAllocationProblem, poorPersons: [Double], idmStatus: [String]
     ) -> Double {
-        rule == .greedy ? greedy(p) : split(rule, p, poorPersons: poorPersons, idmStatus: idmStatus)
+        rule == .greedy ? greedyRun(p).benefit : split(rule, p, poorPersons: poorPersons, idmStatus: idmStatus)
     }
 
-    /// Households in order of fall in severity per rupiah over the whole
-    /// kabupaten (ties: village, program, then list order), each paid by the
-    /// first funders that may and can.
-    static func greedy(_ p: FundAllocationProblem) -> Double { greedyRun(p).benefit }
+    /// Every rule's benefit next to a solved `plan`, whose solve already ran the
+    /// greedy rule.
+    public static func benefits(
+        problem p: FundAllocationProblem, plan: FundAllocation, poorPersons: [Double], idmStatus: [String]
+    ) -> [(BaselineRule, Double)] {
+        BaselineRule.allCases.map { rule in
+            (rule, rule == .greedy ? plan.greedyBenefit : split(rule, p, poorPersons: poorPersons, idmStatus: idmStatus))
+        }
+    }
 
-    /// The greedy rule's benefit, and the benefit per rupiah of the last
-    /// household each funder paid for before its budget ran out (0 if it never
-    /// did): a guess of each budget's marginal value for the exact solver.
+    /// The greedy rule: households in order of fall in severity per rupiah over
+    /// the whole kabupaten (ties: village, program, then list order), each paid
+    /// by the first funders that may and can. Returns its benefit, and the
+    /// benefit per rupiah of the last household each funder paid for before its
+    /// budget ran out (0 if it never did): a guess of each budget's marginal
+    /// value for the exact solver.
     static func greedyRun(_ p: FundAllocationProblem) -> (benefit: Double, prices: [Double]) {
         func candidate(_ v: Int, _ j: Int, _ k: Int) -> GreedyCandidate {
             GreedyCandidate(rate: p.segments[v][j][k].benefit / Double(p.programs[j].unitCost), village: v, program: j, index: k)

@@ -28,7 +28,6 @@ public struct FlowNetwork: Sendable {
 
     public var nodeCount: Int { supply.count }
     public var arcCount: Int { tail.count }
-    public var segmentCount: Int { segmentEnd.count }
 
     @discardableResult
     public mutating func addNode(supply s: Int64 = 0) -> Int {
@@ -87,40 +86,46 @@ public struct FlowNetwork: Sendable {
     }
 
     /// Unit costs of pushing one more unit forward and of taking one unit back
-    /// on arc e at `flow` (nil: at the bound).
+    /// on arc e at `flow` (nil: at the bound). Binary search over the segment
+    /// ends: a village's program arc has one segment per household.
     public func marginalCosts(at flow: Int64, on arc: Int) -> (forward: Double?, backward: Double?) {
         let x = flow - lower[arc]
-        var forward: Double?, backward: Double?
-        var from: Int64 = 0
-        for k in segments(of: arc) {
-            if forward == nil && x < segmentEnd[k] && segmentEnd[k] > from { forward = segmentCost[k] }
-            if x > from && x <= segmentEnd[k] { backward = segmentCost[k] }
-            from = segmentEnd[k]
+        let range = segments(of: arc)
+        // The first segment ending above x holds the next unit; the first ending
+        // at or above x holds the last one (its start is below x).
+        let above = firstSegment(in: range) { $0 > x }
+        let atOrAbove = firstSegment(in: range) { $0 >= x }
+        return (above < range.upperBound ? segmentCost[above] : nil,
+                x > 0 && atOrAbove < range.upperBound ? segmentCost[atOrAbove] : nil)
+    }
+
+    private func firstSegment(in range: Range<Int>, where endQualifies: (Int64) -> Bool) -> Int {
+        var low = range.lowerBound, high = range.upperBound
+        while low < high {
+            let middle = (low + high) / 2
+            if endQualifies(segmentEnd[middle]) { high = middle } else { low = middle + 1 }
         }
-        return (forward, backward)
+        return low
     }
 
     /// The same problem with every convex arc split into parallel plain arcs,
     /// one per segment, in order (for MPS export and checks by other solvers).
-    /// Returns the network and, per original arc, its first arc in the result.
-    public func expanded() -> (network: FlowNetwork, firstArc: [Int]) {
+    public func expanded() -> FlowNetwork {
         var result = FlowNetwork()
         for s in supply { result.addNode(supply: s) }
-        var first: [Int] = []
         for e in 0..<arcCount {
             let range = segments(of: e)
             if range.count == 1 {
-                first.append(result.addArc(from: tail[e], to: head[e], lower: lower[e], upper: upper[e], cost: cost[e]))
+                result.addArc(from: tail[e], to: head[e], lower: lower[e], upper: upper[e], cost: cost[e])
                 continue
             }
-            first.append(result.arcCount)
             var from: Int64 = 0
             for k in range {
                 result.addArc(from: tail[e], to: head[e], upper: segmentEnd[k] - from, cost: segmentCost[k])
                 from = segmentEnd[k]
             }
         }
-        return (result, first)
+        return result
     }
 }
 
@@ -137,9 +142,11 @@ public struct FlowSolution: Sendable {
     public let totalCost: Double
     public let pivots: Int
 
-    /// Reduced cost of a plain arc (of a convex arc's first segment).
+    /// Reduced cost of a plain arc. A convex arc has one per direction at its
+    /// flow (`reducedCosts`); its first segment's cost says nothing there.
     public func reducedCost(_ network: FlowNetwork, arc: Int) -> Double {
-        network.cost[arc] + potential[network.tail[arc]] - potential[network.head[arc]]
+        precondition(network.segments(of: arc).count == 1, "reducedCost is for plain arcs; use reducedCosts")
+        return network.cost[arc] + potential[network.tail[arc]] - potential[network.head[arc]]
     }
 
     /// Reduced costs of moving one more unit forward and one unit back on an

@@ -193,11 +193,13 @@ public struct FundAllocationProblem: Sendable {
         // the first phase then funds mostly households the optimum keeps.
         // (Province: 109k pivots cold, 59k warm, with blocks of 3√m.)
         var warmUp = [Double](repeating: 0, count: net.arcCount)
-        let prices = Baselines.greedyRun(self).prices
-        for f in funders.indices { warmUp[map.budgetArc[f]] = prices[f] }
+        let greedy = Baselines.greedyRun(self)
+        for f in funders.indices { warmUp[map.budgetArc[f]] = greedy.prices[f] }
         let solution = NetworkSimplex.solve(net, warmUp: warmUp)
         guard solution.status == .optimal else { throw AllocationError.infeasible(explainInfeasibility()) }
-        return read(solution, net, map)
+        var plan = read(solution, net, map)
+        plan.greedyBenefit = greedy.benefit
+        return plan
     }
 
     private func read(_ solution: FlowSolution, _ net: FlowNetwork, _ map: NetworkMap) -> FundAllocation {
@@ -292,6 +294,9 @@ public struct FundAllocation: Sendable {
     public var nodes: Int
     public var pivots: Int
     public var parallelArcs: Int
+    /// The greedy baseline's benefit: the solve runs that rule for its warm
+    /// start, so the baselines reuse it.
+    public var greedyBenefit: Double = 0
 }
 
 /// What the allocation maximises: the expected fall in poverty severity (P2,

@@ -91,8 +91,8 @@ public struct PlanRun {
             let solved = try problem.solve()
             clock.lap("allocation_solve")
             outcomes = VillageOutcomes(problem: problem, plan: solved, households: result.registry, scores: result.households, povertyLine: options.povertyLine)
-            baselines = BaselineRule.allCases.map { ($0, Baselines.benefit($0, problem: problem, poorPersons: result.measures.poorPersons, idmStatus: result.villages.idmStatus)) }
-            if let path = allocation.exportMPS { try MPSWriter.write(problem.network().0.expanded().network, name: "TEPAT_ALLOCATION", to: path) }
+            baselines = Baselines.benefits(problem: problem, plan: solved, poorPersons: result.measures.poorPersons, idmStatus: result.villages.idmStatus)
+            if let path = allocation.exportMPS { try MPSWriter.write(problem.network().0.expanded(), name: "TEPAT_ALLOCATION", to: path) }
             allocationProblem = problem
             plan = solved
             clock.lap("allocation_report")

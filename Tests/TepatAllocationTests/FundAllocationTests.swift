@@ -219,6 +219,8 @@ final class FundAllocationTests: XCTestCase {
         // greedy rule spends A in village 1 first and strands that 5.
         let optimum = try! problem.solve()
         XCTAssertEqual(optimum.benefit, 10.5, accuracy: 1e-12)
+        XCTAssertEqual(Baselines.benefits(problem: problem, plan: optimum, poorPersons: [1, 4], idmStatus: ["mandiri", "sangat_tertinggal"]).map(\.1),
+                       BaselineRule.allCases.map(benefit), "the plan's greedy run is the rule's")
         for rule in BaselineRule.allCases { XCTAssertLessThanOrEqual(benefit(rule), optimum.benefit + 1e-12, rule.rawValue) }
     }
 }

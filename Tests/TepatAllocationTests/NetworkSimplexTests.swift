@@ -45,13 +45,7 @@ final class NetworkSimplexTests: XCTestCase {
         for instance in 0..<1_500 {
             let n = 2 + rng.index(5)
             var net = FlowNetwork()
-            var supplies = [Int64](repeating: 0, count: n)
-            for _ in 0..<rng.index(3) + 1 {
-                let from = rng.index(n), to = rng.index(n)
-                let q = Int64(rng.index(6))
-                supplies[from] += q; supplies[to] -= q
-            }
-            for u in 0..<n { net.addNode(supply: supplies[u]) }
+            for supply in randomSupplies(&rng, nodes: n, largest: 5) { net.addNode(supply: supply) }
             let arcs = 1 + rng.index(9)
             for _ in 0..<arcs {
                 let from = rng.index(n)
@@ -63,23 +57,13 @@ final class NetworkSimplexTests: XCTestCase {
                 net.addArc(from: from, to: to, lower: lower, upper: upper, cost: cost)
             }
             let solution = NetworkSimplex.solve(net)
-            // The same problem as a dense LP: conservation rows, bounds via shift.
-            var c = [Double](), a = [[Double]](repeating: [], count: n), b = supplies.map(Double.init), u = [Double]()
-            for e in 0..<net.arcCount {
-                c.append(net.cost[e])
-                u.append(Double(net.upper[e] - net.lower[e]))
-                for v in 0..<n { a[v].append(v == net.tail[e] ? 1 : v == net.head[e] ? -1 : 0) }
-                b[net.tail[e]] -= Double(net.lower[e]); b[net.head[e]] += Double(net.lower[e])
-            }
-            let shift = (0..<net.arcCount).reduce(0.0) { $0 + Double(net.lower[$1]) * net.cost[$1] }
-            let lp = DenseLP(c: c, a: a, b: b, upper: u).solve()
-            switch lp {
-            case .infeasible:
+            switch denseLPOptimum(net) {
+            case nil:
                 XCTAssertEqual(solution.status, .infeasible, "instance \(instance)")
-            case .optimal(let value):
+            case let value?:
                 feasible += 1
                 XCTAssertEqual(solution.status, .optimal, "instance \(instance)")
-                XCTAssertEqual(solution.totalCost, value + shift, accuracy: 1e-9 * max(1, abs(value + shift)), "instance \(instance)")
+                XCTAssertEqual(solution.totalCost, value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance)")
                 assertComplementarySlackness(net, solution)
             }
         }
@@ -97,13 +81,7 @@ final class NetworkSimplexTests: XCTestCase {
         for instance in 0..<1_500 {
             let n = 2 + rng.index(5)
             var net = FlowNetwork()
-            var supplies = [Int64](repeating: 0, count: n)
-            for _ in 0..<rng.index(3) + 1 {
-                let from = rng.index(n), to = rng.index(n)
-                let q = Int64(rng.index(12))
-                supplies[from] += q; supplies[to] -= q
-            }
-            for u in 0..<n { net.addNode(supply: supplies[u]) }
+            for supply in randomSupplies(&rng, nodes: n, largest: 11) { net.addNode(supply: supply) }
             for _ in 0..<(1 + rng.index(8)) {
                 let from = rng.index(n)
                 var to = rng.index(n)
@@ -126,27 +104,19 @@ final class NetworkSimplexTests: XCTestCase {
             // change the optimum the second phase reaches.
             let warmUp = (0..<net.arcCount).map { _ in rng.index(3) == 0 ? (rng.normal() * 4).rounded() / 2 : 0 }
             let warmed = NetworkSimplex.solve(net, warmUp: warmUp)
-            let (parallel, _) = net.expanded()
+            let parallel = net.expanded()
             let reference = NetworkSimplex.solve(parallel)
-            var c = [Double](), a = [[Double]](repeating: [], count: n), b = supplies.map(Double.init), u = [Double]()
-            for e in 0..<parallel.arcCount {
-                c.append(parallel.cost[e])
-                u.append(Double(parallel.upper[e] - parallel.lower[e]))
-                for v in 0..<n { a[v].append(v == parallel.tail[e] ? 1 : v == parallel.head[e] ? -1 : 0) }
-                b[parallel.tail[e]] -= Double(parallel.lower[e]); b[parallel.head[e]] += Double(parallel.lower[e])
-            }
-            let shift = (0..<parallel.arcCount).reduce(0.0) { $0 + Double(parallel.lower[$1]) * parallel.cost[$1] }
-            switch DenseLP(c: c, a: a, b: b, upper: u).solve() {
-            case .infeasible:
+            switch denseLPOptimum(parallel) {
+            case nil:
                 XCTAssertEqual(solution.status, .infeasible, "instance \(instance)")
                 XCTAssertEqual(warmed.status, .infeasible, "instance \(instance) warmed")
-            case .optimal(let value):
+            case let value?:
                 feasible += 1
                 XCTAssertEqual(solution.status, .optimal, "instance \(instance)")
-                XCTAssertEqual(solution.totalCost, value + shift, accuracy: 1e-9 * max(1, abs(value + shift)), "instance \(instance)")
+                XCTAssertEqual(solution.totalCost, value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance)")
                 XCTAssertEqual(solution.totalCost, reference.totalCost, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance)")
                 XCTAssertEqual(warmed.status, .optimal, "instance \(instance) warmed")
-                XCTAssertEqual(warmed.totalCost, value + shift, accuracy: 1e-9 * max(1, abs(value + shift)), "instance \(instance) warmed")
+                XCTAssertEqual(warmed.totalCost, value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance) warmed")
                 XCTAssertEqual(solution.totalCost, (0..<net.arcCount).reduce(0.0) { $0 + net.cost(of: solution.flow[$1], on: $1) },
                                accuracy: 1e-9 * max(1, abs(value)), "instance \(instance): cost of the flows")
                 for e in 0..<net.arcCount {
@@ -159,12 +129,40 @@ final class NetworkSimplexTests: XCTestCase {
                     let net_ = (0..<net.arcCount).reduce(Int64(0)) { sum, e in
                         sum + (net.tail[e] == v ? solution.flow[e] : 0) - (net.head[e] == v ? solution.flow[e] : 0)
                     }
-                    XCTAssertEqual(net_, supplies[v], "instance \(instance) node \(v) conservation")
+                    XCTAssertEqual(net_, net.supply[v], "instance \(instance) node \(v) conservation")
                 }
             }
         }
         XCTAssertGreaterThan(feasible, 300, "enough feasible instances to mean something")
         XCTAssertGreaterThan(multiSegment, 1_000)
+    }
+
+    /// Supplies that balance: a few random amounts (0…largest) moved from one
+    /// node to another.
+    func randomSupplies(_ rng: inout NormalSampler, nodes n: Int, largest: Int) -> [Int64] {
+        var supplies = [Int64](repeating: 0, count: n)
+        for _ in 0..<rng.index(3) + 1 {
+            let from = rng.index(n), to = rng.index(n)
+            let q = Int64(rng.index(largest + 1))
+            supplies[from] += q; supplies[to] -= q
+        }
+        return supplies
+    }
+
+    /// The optimum of a network of plain arcs as a dense LP (conservation rows,
+    /// lower bounds shifted out and their cost added back); nil if infeasible.
+    func denseLPOptimum(_ net: FlowNetwork) -> Double? {
+        let n = net.nodeCount
+        var c = [Double](), a = [[Double]](repeating: [], count: n), b = net.supply.map(Double.init), u = [Double]()
+        for e in 0..<net.arcCount {
+            c.append(net.cost[e])
+            u.append(Double(net.upper[e] - net.lower[e]))
+            for v in 0..<n { a[v].append(v == net.tail[e] ? 1 : v == net.head[e] ? -1 : 0) }
+            b[net.tail[e]] -= Double(net.lower[e]); b[net.head[e]] += Double(net.lower[e])
+        }
+        let shift = (0..<net.arcCount).reduce(0.0) { $0 + Double(net.lower[$1]) * net.cost[$1] }
+        guard case .optimal(let value) = DenseLP(c: c, a: a, b: b, upper: u).solve() else { return nil }
+        return value + shift
     }
 
     func assertComplementarySlackness(_ net: FlowNetwork, _ solution: FlowSolution, file: StaticString = #filePath, line: UInt = #line) {

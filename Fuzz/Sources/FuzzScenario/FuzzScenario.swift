@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import TepatScenario
 
 /// One fuzz input is one scenario file's text. Errors are expected (and must
@@ -15,17 +16,8 @@ public func fuzzScenario(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
     return 0
 }
 
-/// SwiftPM renames an executable's entry point to `<module>_main` and links
-/// `main` to it, so libFuzzer's own `main` is never used: start its driver here.
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
-) -> Int32
-
+/// Entry point (SwiftPM's name for this module's `main`).
 @_cdecl("FuzzScenario_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var count = argc
-    var arguments = argv
-    return runFuzzerDriver(&count, &arguments, fuzzScenario)
+    runFuzzer(argc, argv, harness: fuzzScenario)
 }

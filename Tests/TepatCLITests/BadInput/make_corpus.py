@@ -102,39 +102,29 @@ write(S, "header-only.csv", s_header + b"\n")
 write(S, "negative-consumption.csv", survey_with([set_col(s_rows[0], ci, b"-5")] + s_rows[1:]))
 write(S, "zero-weight.csv", survey_with([set_col(s_rows[0], wi, b"0")] + s_rows[1:]))
 
+def first_row_with(name, column, value):
+    """The whole demo file `name` with one field of its first data row changed."""
+    rows_ = [r for r in lines(name, 10_000) if r]
+    fields = rows_[1].split(b",")
+    fields[column] = value
+    return b"\n".join(rows_[:1] + [b",".join(fields)] + rows_[2:]) + b"\n"
+
+
 V = "villages.csv"
-vl = [r for r in lines("villages.csv", 1000) if r]
+vl = [r for r in lines(V, 10_000) if r]
 write(V, "duplicate-village.csv", b"\n".join(vl + [vl[1]]) + b"\n")
-vf = vl[1].split(b",")
-vf[6] = b"200.5"
-write(V, "latitude-200.csv", b"\n".join(vl[:1] + [b",".join(vf)] + vl[2:]) + b"\n")
-vf = vl[1].split(b",")
-vf[8] = b"sangat_maju"
-write(V, "unknown-idm-status.csv", b"\n".join(vl[:1] + [b",".join(vf)] + vl[2:]) + b"\n")
+write(V, "latitude-200.csv", first_row_with(V, 6, b"200.5"))
+write(V, "unknown-idm-status.csv", first_row_with(V, 8, b"sangat_maju"))
 
 F = "funders.csv"
-fl = [r for r in lines("funders.csv", 100) if r]
-
-
-def funder_with(i, value):
-    f = fl[1].split(b",")
-    f[i] = value
-    return b"\n".join(fl[:1] + [b",".join(f)] + fl[2:]) + b"\n"
-
-
-write(F, "negative-budget.csv", funder_with(3, b"-1000000"))
-write(F, "unknown-pillar.csv", funder_with(4, b"health|agama"))
-write(F, "share-above-one.csv", funder_with(6, b"1.5"))
-write(F, "bad-kecamatan.csv", funder_with(5, b"35.14.99"))
+write(F, "negative-budget.csv", first_row_with(F, 3, b"-1000000"))
+write(F, "unknown-pillar.csv", first_row_with(F, 4, b"health|agama"))
+write(F, "share-above-one.csv", first_row_with(F, 6, b"1.5"))
+write(F, "bad-kecamatan.csv", first_row_with(F, 5, b"35.14.99"))
 
 P = "programs.csv"
-pl = [r for r in lines("programs.csv", 100) if r]
-pf = pl[1].split(b",")
-pf[2] = b"0"
-write(P, "zero-unit-cost.csv", b"\n".join(pl[:1] + [b",".join(pf)] + pl[2:]) + b"\n")
-pf = pl[1].split(b",")
-pf[3] = b"pendidikan"
-write(P, "unknown-deprivation.csv", b"\n".join(pl[:1] + [b",".join(pf)] + pl[2:]) + b"\n")
+write(P, "zero-unit-cost.csv", first_row_with(P, 2, b"0"))
+write(P, "unknown-deprivation.csv", first_row_with(P, 3, b"pendidikan"))
 
 Y = "scenario"
 write(Y, "alias-bomb.yaml", b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
