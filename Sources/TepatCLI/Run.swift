@@ -92,6 +92,10 @@ extension Tepat {
         @Flag(name: .customLong("no-households-output"), help: "Do not write households_scored.csv.")
         var noHouseholdsOutput = false
 
+        @Flag(help: ArgumentHelp(
+            "Read households.csv in chunks and keep no household in memory, for inputs larger than memory (all of DTSEN). Needs villages.csv and survey.csv; reads the file twice; gives the same files as a run in memory, without fund allocation or accuracy against truth.csv."))
+        var stream = false
+
         @Flag(name: .customLong("scoring-only"), help: "Score and rank only: no OPD assignment or fund allocation.")
         var scoringOnly = false
 
@@ -173,6 +177,11 @@ extension Tepat {
             if let runStore { run.recorder = { try runStore.record($0, commit: $1) } }
             let log = StageLog(enabled: !quiet)
             run.onStage = { log.begin($0) }
+            run.stream = stream
+            if stream {
+                let progress = Progress(enabled: !quiet, label: "households.csv bytes")
+                run.onProgress = { progress.update($0, of: $1) }
+            }
 
             let outcome: PlanRun.Outcome
             do {
@@ -206,11 +215,12 @@ extension Tepat {
                     printError("note: the PMT\(label) is ill-conditioned (condition number \(String(format: "%.3g", model.pmt.conditionNumber))); its least certain terms: \(model.pmt.leastCertainTerms(3).joined(separator: ", "))")
                 }
             }
+            for note in outcome.notes { printError(note) }
             if !outcome.data.problems.isEmpty {
                 printError("note: \(outcome.data.problems.count) rows left out; see rejected.csv")
             }
             let o = result.overall
-            print("\(outcome.replacedEarlierRun ? "Replaced" : "Wrote") \(outcome.directory): \(result.villages.count) villages ranked, \(outcome.data.households.rowCount) households scored (\(result.method.rawValue)).")
+            print("\(outcome.replacedEarlierRun ? "Replaced" : "Wrote") \(outcome.directory): \(result.villages.count) villages ranked, \(result.householdCount) households scored (\(result.method.rawValue)).")
             print(String(format: "Expected P0 %.1f%%, P1 %.2f%%, P2 %.2f%%; %.0f poor persons. %.2f s.",
                          100 * o.p0, 100 * o.p1, 100 * o.p2, result.overallPoorPersons, outcome.seconds))
             if let plan = outcome.plan, let after = outcome.outcomes {

@@ -26,6 +26,13 @@ public struct LoadedFile: Sendable, Equatable {
     public var path: String
     public var rows: Int
     public var rejected: Int
+
+    public init(name: String, path: String, rows: Int, rejected: Int) {
+        self.name = name
+        self.path = path
+        self.rows = rows
+        self.rejected = rejected
+    }
 }
 
 public enum DataDirectory {
@@ -36,7 +43,7 @@ public enum DataDirectory {
     /// `paths` names files kept elsewhere, by standard name ("survey.csv" → path).
     public static func load(
         _ directory: String, paths: [String: String] = [:], codebook: Codebook? = nil, onError: OnError = .fail,
-        problemLimit: Int = 10_000
+        problemLimit: Int = 10_000, readHouseholds: Bool = true
     ) throws -> DataSet {
         var log = ProblemLog(limit: problemLimit)
         var files: [LoadedFile] = []
@@ -68,8 +75,10 @@ public enum DataDirectory {
         }
 
         let villages = read(Schemas.villages)
-        var households = read(Schemas.households, required: true, codebook: codebook)
-        if let table = households, table.rowCount == 0, !log.problems.contains(where: { $0.file == Schemas.households.fileName }) {
+        // A streamed run reads households.csv itself, chunk by chunk; it must exist.
+        var households = readHouseholds ? read(Schemas.households, required: true, codebook: codebook)
+            : householdsPlaceholder(path: paths[Schemas.households.fileName] ?? (directory as NSString).appendingPathComponent(Schemas.households.fileName), log: &log)
+        if readHouseholds, let table = households, table.rowCount == 0, !log.problems.contains(where: { $0.file == Schemas.households.fileName }) {
             log.record(DataProblem(file: Schemas.households.fileName, message: "no households: the file has a header but no rows"))
         }
         var survey = read(Schemas.survey, codebook: codebook)
@@ -95,7 +104,7 @@ public enum DataDirectory {
                 }
                 return kept
             }
-            households = keepKnownVillages(households)
+            if readHouseholds { households = keepKnownVillages(households) }
             survey = keepKnownVillages(survey)
             for (name, table) in [("opds.csv", opds), ("funders.csv", funders)] {
                 guard let table, table.has("kecamatan") else { continue }
@@ -121,6 +130,16 @@ public enum DataDirectory {
             programs: programs, truth: truth, problems: log, files: files)
     }
 
+    /// An empty households table standing for a households.csv read elsewhere
+    /// (by a streamed run); records a problem if the file is missing.
+    static func householdsPlaceholder(path: String, log: inout ProblemLog) -> Table? {
+        guard FileManager.default.fileExists(atPath: path) else {
+            log.record(DataProblem(file: Schemas.households.fileName, message: "required file is missing: \(path)"))
+            return nil
+        }
+        return Table(schema: Schemas.households, present: Schemas.households.columns.map { _ in true })
+    }
+
     /// Checks a DATA_DIR and returns every problem (empty: valid).
     public static func validate(_ directory: String, codebook: Codebook? = nil) -> (problems: ProblemLog, files: [LoadedFile]) {
         do {
@@ -136,14 +155,14 @@ public enum DataDirectory {
     }
 
     /// "Kabupaten Lamandau (62.09)" when villages.csv covers one kabupaten/kota.
-    static func villageScope(_ villages: Table) -> String {
+    public static func villageScope(_ villages: Table) -> String {
         let kabupaten = Set(villages.regionValues("kode_desa").map { $0 / 1_000_000 })
         guard kabupaten.count == 1, let k = kabupaten.first, villages.rowCount > 0 else { return "" }
         let code = RegionCode(uncheckedValue: k, level: .kabupaten)
         return "\(villages.texts("nama_kabkota")[0]) \(code)"
     }
 
-    static func unknownVillage(_ code: Int64, scope: String) -> (column: String, value: String, message: String) {
+    public static func unknownVillage(_ code: Int64, scope: String) -> (column: String, value: String, message: String) {
         let c = RegionCode(uncheckedValue: code, level: .village)
         return ("kode_desa", c.description, "village not in villages.csv\(scope.isEmpty ? "" : "; villages.csv covers \(scope)")")
     }

@@ -13,6 +13,10 @@ public final class TableReader {
     public private(set) var rowsRead = 0
     public private(set) var rowsRejected = 0
     public var bytesRead: Int { csv.bytesRead }
+    /// 1-based position of a column in the file's header.
+    public func columnNumber(of name: String) -> Int? {
+        csv.header.firstIndex { $0.lowercased() == name }.map { $0 + 1 }
+    }
 
     let csv: CSVReader
     private let bindings: [Binding]
@@ -47,11 +51,14 @@ public final class TableReader {
 
     public convenience init(
         path: String, schema: FileSchema, codebook: Codebook? = nil, displayName: String? = nil,
-        problemLimit: Int = 10_000, chunkBytes: Int = CSVReader.defaultChunkBytes
+        problemLimit: Int = 10_000, chunkBytes: Int = CSVReader.defaultChunkBytes, indexIdentifiers: Bool = true
     ) throws(DataErrors) {
         try self.init(
             csv: try CSVReader(path: path, displayName: displayName, chunkBytes: chunkBytes),
             schema: schema, codebook: codebook, problemLimit: problemLimit)
+        // A streamed run checks ids with a `DuplicateFinder` instead: this index
+        // grows with the file.
+        if !indexIdentifiers { identifiers = [:] }
     }
 
     /// Reads records from `csv`, whose header has been read (by it or, for a part
@@ -340,7 +347,7 @@ public final class TableReader {
                 if !FieldParsing.isCleanText(f) {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, "not valid UTF-8 text (control character, NUL or byte-order mark; is the file Latin-1? save it as \"CSV UTF-8\")"))
-                } else if identifier, let earlier = identifiers[b.specIndex]!.insert(FieldParsing.hash(f), line: batch.line(row: row)) {
+                } else if identifier, identifiers[b.specIndex] != nil, let earlier = identifiers[b.specIndex]!.insert(FieldParsing.hash(f), line: batch.line(row: row)) {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
                 }

@@ -31,6 +31,11 @@ public struct PlanRun {
     public var allocate = true
     /// Called at the start of each stage, for progress display.
     public var onStage: (String) -> Void = { _ in }
+    /// Read households.csv in chunks and keep no household in memory
+    /// (`StreamingScorer`); fund allocation is then left out.
+    public var stream = false
+    /// Bytes of households.csv read so far, of the total, during a streamed pass.
+    public var onProgress: (Int, Int) -> Void = { _, _ in }
 
     public init(dataDirectory: String, outputDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -49,6 +54,8 @@ public struct PlanRun {
         public var outcomes: VillageOutcomes?
         /// Seconds per stage, as in timings.json.
         public var stages: [(String, Double)] = []
+        /// What the run left out and why, for the planner.
+        public var notes: [String] = []
     }
 
     public func execute() throws -> Outcome {
@@ -62,13 +69,31 @@ public struct PlanRun {
         defer { BLAS.setThreadCount(blasThreads) }
         let started = Date()
         let clock = StageClock()
-        onStage("read")
-        let data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError)
-        clock.lap("read")
+        var notes: [String] = []
+        let data: DataSet
+        let result: ScoringResult
+        var streamed: StreamingScorer.Output? = nil
+        let workDirectory = stream ? RunDirectory.streamWorkPath(for: outputDirectory) : nil
+        defer { if let workDirectory { try? FileManager.default.removeItem(atPath: workDirectory) } }
+        if let workDirectory {
+            onStage("read")
+            (data, streamed) = try readStreaming(workDirectory: workDirectory, clock: clock)
+            result = streamed!.result
+            if data.truth != nil {
+                notes.append("note: --stream leaves out the accuracy against truth.csv: it needs every household's score in memory")
+            }
+            if allocate && data.funders != nil && data.programs != nil {
+                notes.append("note: --stream does not allocate funds: the allocation needs every household's poverty probability in memory; run it per kabupaten without --stream")
+            }
+        } else {
+            onStage("read")
+            data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError)
+            clock.lap("read")
+            onStage("score")
+            result = try Scorer.score(data, options: options, clock: clock)
+        }
         // Checksums of the inputs are independent of scoring: compute them alongside.
         let checksums = ChecksumTask(files: data.files)
-        onStage("score")
-        let result = try Scorer.score(data, options: options, clock: clock)
 
         // Allocation half: OPD assignment and fund allocation, when the files exist.
         var assignmentProblem: OPDAssignmentProblem? = nil
@@ -84,7 +109,7 @@ public struct PlanRun {
         var plan: FundAllocation? = nil
         var outcomes: VillageOutcomes? = nil
         var baselines: [(BaselineRule, Double)] = []
-        if allocate, let funders = data.funders, let programs = data.programs {
+        if allocate, !stream, let funders = data.funders, let programs = data.programs {
             onStage("allocation")
             let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, result: result, options: allocation)
             clock.lap("allocation_setup")
@@ -110,7 +135,11 @@ public struct PlanRun {
         }
         try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
         if writeHouseholds {
-            try ScoringOutputs.writeHouseholds(result, households: data.households, to: directory.file("households_scored.csv"))
+            if let streamed {
+                try ScoringOutputs.writeHouseholds(streamed, villages: result.villages, to: directory.file("households_scored.csv"))
+            } else {
+                try ScoringOutputs.writeHouseholds(result, households: data.households, to: directory.file("households_scored.csv"))
+            }
         }
         if !result.models.isEmpty { try ScoringOutputs.writeCoefficients(result.models, to: directory.file("pmt_coefficients.csv")) }
         if dialect == .excelID {
@@ -132,7 +161,7 @@ public struct PlanRun {
         }
         try directory.write("summary.json", JSON.object(summary).text() + "\n")
         let report = ReportContent(
-            result: result, households: data.households.rowCount,
+            result: result, households: result.householdCount,
             assignment: assignmentProblem.flatMap { p in assignment.map { (p, $0) } },
             allocation: allocationProblem.flatMap { p in plan.flatMap { pl in outcomes.map { (p, pl, $0, baselines) } } },
             language: language, objective: allocation.objective)
@@ -146,7 +175,7 @@ public struct PlanRun {
             let record = RunRecord(
                 directory: directory.path, dataDirectory: URL(fileURLWithPath: dataDirectory).standardizedFileURL.path,
                 seed: options.seed, scenario: scenarioText ?? "", inputs: data.files.map { ($0.name, $0.rows) },
-                checksums: sums, villages: result.villages.count, households: data.households.rowCount,
+                checksums: sums, villages: result.villages.count, households: result.householdCount,
                 p0: result.overall.p0, poorPersons: result.overallPoorPersons, objective: plan?.benefit,
                 spent: plan?.spentByFunder.reduce(0, +), seconds: seconds)
             replaced = try recorder(record) { try directory.commit() }
@@ -154,7 +183,26 @@ public struct PlanRun {
             replaced = try directory.commit()
         }
         return Outcome(result: result, data: data, directory: directory.path, replacedEarlierRun: replaced, seconds: seconds,
-                       assignment: assignment, plan: plan, allocationProblem: allocationProblem, outcomes: outcomes, stages: clock.laps)
+                       assignment: assignment, plan: plan, allocationProblem: allocationProblem, outcomes: outcomes, stages: clock.laps,
+                       notes: notes)
+    }
+
+    /// The small files as usual, then households.csv chunk by chunk.
+    private func readStreaming(workDirectory: String, clock: StageClock) throws -> (DataSet, StreamingScorer.Output) {
+        var data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError, readHouseholds: false)
+        guard let villages = data.villages else { throw StreamingError.needsVillages }
+        guard let survey = data.survey else { throw StreamingError.needsSurvey }
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: workDirectory)
+        try fm.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        let path = filePaths[Schemas.households.fileName] ?? (dataDirectory as NSString).appendingPathComponent(Schemas.households.fileName)
+        let input = StreamingScorer.Input(householdsPath: path, villages: villages, survey: survey, codebook: codebook,
+                                          onError: onError, workDirectory: workDirectory)
+        let output = try StreamingScorer.score(input, options: options, clock: clock, onStage: onStage, onProgress: onProgress)
+        data.problems.record(contentsOf: output.problems)
+        let position = data.files.firstIndex { $0.name == Schemas.villages.fileName }.map { $0 + 1 } ?? 0
+        data.files.insert(LoadedFile(name: Schemas.households.fileName, path: path, rows: output.rows, rejected: output.rejected), at: position)
+        return (data, output)
     }
 }
 

@@ -20,6 +20,13 @@ public final class RunDirectory {
         try fm.createDirectory(atPath: stagingPath, withIntermediateDirectories: false)
     }
 
+    /// Where a streamed run keeps its temporary files (beside the staging
+    /// folder, on the same disk as the outputs, and never inside the run).
+    public static func streamWorkPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL
+        return (url.deletingLastPathComponent().path as NSString).appendingPathComponent(".\(url.lastPathComponent).partial-\(getpid()).stream")
+    }
+
     /// A run killed while writing leaves its hidden staging folder; the next run
     /// into the same place removes those whose process is gone.
     static func removeAbandonedStaging(parent: String, name: String) {
@@ -27,7 +34,7 @@ public final class RunDirectory {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for entry in entries where entry.hasPrefix(prefix) {
             let rest = entry.dropFirst(prefix.count)
-            let digits = rest.hasSuffix(".old") ? rest.dropLast(4) : rest
+            let digits = rest.hasSuffix(".old") ? rest.dropLast(4) : rest.hasSuffix(".stream") ? rest.dropLast(7) : rest
             guard let pid = Int32(digits), pid != getpid() else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {
                 try? FileManager.default.removeItem(atPath: (parent as NSString).appendingPathComponent(entry))

@@ -68,6 +68,22 @@ public enum ScoringOutputs {
         try w.close()
     }
 
+    /// households_scored.csv of a streamed run, read back from its spill in file
+    /// order: the same bytes as the run in memory writes.
+    public static func writeHouseholds(_ streamed: StreamingScorer.Output, villages: VillageList, to path: String) throws {
+        let w = try CSVWriter(path: path, header: ["household_id", "kode_desa", "welfare_pc", "desil", "p_poor"])
+        let codes = villages.codes.map(\.description)
+        try streamed.spill.forEach { r in
+            w.text(String(decoding: r.id, as: UTF8.self))
+            w.text(codes[r.village])
+            w.integer(Int64(exp(r.logMean).rounded()))
+            w.integer(streamed.deciles(r))
+            w.number(r.p0)
+            try w.endRow()
+        }
+        try w.close()
+    }
+
     /// One row per term of each model; `stratum` is "all", or "urban"/"rural"
     /// with `--strata urban_rural`.
     public static func writeCoefficients(_ models: [StratumModel], to path: String, dialect: CSVDialect = .standard) throws {

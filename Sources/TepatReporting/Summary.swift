@@ -83,7 +83,7 @@ public enum RunSummary {
         pairs.append(("overall", .object([
             ("p0", .number(r.overall.p0)), ("p1", .number(r.overall.p1)), ("p2", .number(r.overall.p2)),
             ("poor_persons", .number(r.overallPoorPersons, decimals: 1)),
-            ("households", .integer(r.households.desil.count)), ("villages", .integer(r.villages.count))])))
+            ("households", .integer(r.householdCount)), ("villages", .integer(r.villages.count))])))
         if let a = r.accuracy {
             pairs.append(("accuracy", .object([
                 ("inclusion_error", .number(a.inclusionError)), ("exclusion_error", .number(a.exclusionError)),

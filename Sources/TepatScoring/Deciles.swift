@@ -11,10 +11,15 @@ public enum Deciles {
         var decile = [Int](repeating: 10, count: welfare.count)
         var before = 0.0
         for h in order {
-            decile[h] = min(10, Int((10 * before / total).rounded(.down) + 1))
-            // Guard the floating edge: exactly 10% before means the next decile.
+            decile[h] = of(before: before, total: total)
             before += members[h]
         }
         return decile
+    }
+
+    /// The decile of a household with `before` persons poorer than it, out of
+    /// `total`: exactly 10% before means the next decile.
+    static func of(before: Double, total: Double) -> Int {
+        min(10, Int((10 * before / total).rounded(.down) + 1))
     }
 }

@@ -82,6 +82,43 @@ public struct FeatureEncoder: Sendable {
         survey: HouseholdColumns, registry: HouseholdColumns, villageCodes: [Int64],
         minimumLevelCount: Int = 10, kecamatanEffects: Bool = false, strictCategories: Bool = false
     ) throws {
+        try self.init(survey: survey, registryCounts: FeatureEncoder.levelCounts(registry), villageCodes: villageCodes,
+                      minimumLevelCount: minimumLevelCount, kecamatanEffects: kecamatanEffects, strictCategories: strictCategories)
+    }
+
+    /// Households per level of each category column (`categoryColumns`, levels in
+    /// DATA.md order). Counts of chunks add up to the counts of the whole
+    /// registry, so a streamed run builds the same encoder as a run in memory.
+    public static func levelCounts(_ h: HouseholdColumns) -> [String: [Int]] {
+        var counts: [String: [Int]] = [:]
+        for column in categoryColumns {
+            guard case .category(let levels) = Schemas.households.spec(column).kind else { continue }
+            var c = [Int](repeating: 0, count: levels.count)
+            for code in h[column] where code >= 0 { c[Int(code)] += 1 }
+            counts[column] = c
+        }
+        return counts
+    }
+
+    /// Adds one chunk's `levelCounts` to a running total.
+    public static func addLevelCounts(_ part: [String: [Int]], to total: inout [String: [Int]]) {
+        for (column, counts) in part {
+            if let existing = total[column] {
+                total[column] = zip(existing, counts).map { $0 + $1 }
+            } else {
+                total[column] = counts
+            }
+        }
+    }
+
+    /// The encoder of a survey, with the registry seen only through its level
+    /// counts: they decide which pooled levels are reported and, with
+    /// `strictCategories`, whether a registry level the survey lacks is an error.
+    /// The terms depend on the survey alone.
+    public init(
+        survey: HouseholdColumns, registryCounts: [String: [Int]], villageCodes: [Int64],
+        minimumLevelCount: Int = 10, kecamatanEffects: Bool = false, strictCategories: Bool = false
+    ) throws {
         var terms: [Term] = [.intercept, .logMembers, .logFloorAreaPerCapita, .value("head_age"), .headAgeSquared,
                              .value("head_education")]
         terms += FeatureEncoder.binaryColumns.map { .value($0) }
@@ -92,9 +129,8 @@ public struct FeatureEncoder: Sendable {
         for column in FeatureEncoder.categoryColumns {
             guard case .category(let levels) = Schemas.households.spec(column).kind else { continue }
             var surveyCounts = [Int](repeating: 0, count: levels.count)
-            var registryCounts = [Int](repeating: 0, count: levels.count)
+            let registryCounts = registryCounts[column] ?? [Int](repeating: 0, count: levels.count)
             for c in survey[column] where c >= 0 { surveyCounts[Int(c)] += 1 }
-            for c in registry[column] where c >= 0 { registryCounts[Int(c)] += 1 }
             for k in 1..<levels.count {
                 if surveyCounts[k] >= minimumLevelCount {
                     terms.append(.level(column, levels[k]))

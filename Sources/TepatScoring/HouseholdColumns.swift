@@ -50,6 +50,21 @@ public struct HouseholdColumns: Sendable {
             isUrban: rows.map { isUrban[$0] })
     }
 
+    /// No households: what a streamed run keeps of its registry.
+    public static let none = HouseholdColumns(count: 0, ids: TextColumn(), village: [], members: [], codes: [:], floorArea: [], isUrban: [])
+
+    /// The households of `parts`, one after the other (all from the same file).
+    public static func joined(_ parts: [HouseholdColumns]) -> HouseholdColumns {
+        guard parts.count > 1 else { return parts.first ?? .none }
+        var ids = TextColumn()
+        for part in parts { ids.append(contentsOf: part.ids) }
+        var codes: [String: [Int32]] = [:]
+        for name in parts[0].codes.keys { codes[name] = parts.flatMap { $0.codes[name]! } }
+        return HouseholdColumns(
+            count: parts.reduce(0) { $0 + $1.count }, ids: ids, village: parts.flatMap(\.village),
+            members: parts.flatMap(\.members), codes: codes, floorArea: parts.flatMap(\.floorArea), isUrban: parts.flatMap(\.isUrban))
+    }
+
     public subscript(_ name: String) -> [Int32] {
         guard let column = codes[name] else { preconditionFailure("no household column \(name)") }
         return column

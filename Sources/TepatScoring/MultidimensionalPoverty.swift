@@ -99,22 +99,37 @@ public struct MultidimensionalPoverty: Sendable {
 
     /// H, A, M0 and contributions over `rows` (member-weighted).
     public func measure(score: [Double], flags: [[Bool]], members: [Double], rows: [Int]) -> Result {
+        var sums = Sums(indicators: indicators.count)
+        for i in rows { sums.add(score: score[i], members: members[i], flags: flags, row: i, cutoff: cutoff) }
+        return result(of: sums)
+    }
+
+    /// Running sums of one village, added a household at a time: a run in memory
+    /// and a streamed run add the same households in the same order, so both get
+    /// the same measure to the last bit.
+    public struct Sums: Sendable {
         var persons = 0.0, poor = 0.0, intensity = 0.0
-        var censored = [Double](repeating: 0, count: indicators.count)
-        // Tolerance: a score of exactly 1/3 built from sixths and 21sts must count as ≥ 1/3.
-        let k = cutoff - 1e-12
-        for i in rows {
-            persons += members[i]
-            guard score[i] >= k else { continue }
-            poor += members[i]
-            intensity += members[i] * score[i]
-            for j in indicators.indices where flags[j][i] { censored[j] += members[i] }
+        var censored: [Double]
+
+        public init(indicators: Int) { censored = [Double](repeating: 0, count: indicators) }
+
+        /// Adds household `row` of `flags` (indicator-major, as `scores` returns).
+        public mutating func add(score: Double, members: Double, flags: [[Bool]], row: Int, cutoff: Double) {
+            persons += members
+            // Tolerance: a score of exactly 1/3 built from sixths and 21sts must count as ≥ 1/3.
+            guard score >= cutoff - 1e-12 else { return }
+            poor += members
+            intensity += members * score
+            for j in censored.indices where flags[j][row] { censored[j] += members }
         }
-        guard persons > 0 else { return Result(h: 0, a: 0, m0: 0, contributions: censored.map { _ in 0 }) }
-        let h = poor / persons
-        let a = poor > 0 ? intensity / poor : 0
+    }
+
+    public func result(of sums: Sums) -> Result {
+        guard sums.persons > 0 else { return Result(h: 0, a: 0, m0: 0, contributions: sums.censored.map { _ in 0 }) }
+        let h = sums.poor / sums.persons
+        let a = sums.poor > 0 ? sums.intensity / sums.poor : 0
         let m0 = h * a
-        let contributions = indicators.indices.map { j in m0 > 0 ? indicators[j].weight * censored[j] / persons / m0 : 0 }
+        let contributions = indicators.indices.map { j in m0 > 0 ? indicators[j].weight * sums.censored[j] / sums.persons / m0 : 0 }
         return Result(h: h, a: a, m0: m0, contributions: contributions)
     }
 }

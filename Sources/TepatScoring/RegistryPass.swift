@@ -9,7 +9,6 @@ import TepatData
 /// is bounded by the chunk size and the number of villages.
 struct RegistryPass {
     let encoder: FeatureEncoder
-    let households: HouseholdColumns
     let coefficients: [Double]
     let villageEffect: [Double]
     let villageEffectVariance: [Double]
@@ -40,6 +39,18 @@ struct RegistryPass {
                           replicateSeverity: Array(repeating: 0, count: villages * replicates))
         }
 
+        /// Adds a chunk's replicate sums to its villages'.
+        mutating func addReplicates(of chunk: ChunkResult, villages villageCount: Int) {
+            let touched = chunk.villages.count
+            let replicates = villageCount > 0 ? replicatePoor.count / villageCount : 0
+            for (local, v) in chunk.villages.enumerated() {
+                for b in 0..<replicates {
+                    replicatePoor[v + b * villageCount] += chunk.poor[local + b * touched]
+                    replicateSeverity[v + b * villageCount] += chunk.severity[local + b * touched]
+                }
+            }
+        }
+
         /// Adds a stratum's output: its households go back to their rows, its
         /// replicate sums add to the villages'.
         mutating func scatter(_ part: Output, rows: [Int]) {
@@ -67,7 +78,7 @@ struct RegistryPass {
         var severity: [Double]
     }
 
-    func run() throws -> Output {
+    func run(_ households: HouseholdColumns) throws -> Output {
         let n = households.count
         let villageCount = villageEffect.count
         let replicates = betaDraws.columns
@@ -82,14 +93,8 @@ struct RegistryPass {
         var next = 0
         while next < chunks.count {
             let wave = Array(chunks[next..<min(chunks.count, next + max(1, threads))])
-            let slots = WorkerSlots<Result<ChunkResult, Error>>(count: wave.count)
-            let pass = UncheckedPass(pass: self)
-            let first = next
-            DispatchQueue.concurrentPerform(iterations: wave.count) { k in
-                slots.store(k, Result { try pass.pass.process(wave[k], stream: UInt64(first + k)) })
-            }
-            for k in wave.indices {
-                let chunk = try slots.value(k).get()
+            let results = try processWave(wave.map { (households, $0) }, firstStream: next)
+            for chunk in results {
                 for (local, i) in chunk.range.enumerated() {
                     output.logMean[i] = chunk.logMean[local]
                     output.logSD[i] = chunk.logSD[local]
@@ -97,20 +102,26 @@ struct RegistryPass {
                     output.fgt.p1[i] = chunk.p1[local]
                     output.fgt.p2[i] = chunk.p2[local]
                 }
-                let touched = chunk.villages.count
-                for (local, v) in chunk.villages.enumerated() {
-                    for b in 0..<replicates {
-                        output.replicatePoor[v + b * villageCount] += chunk.poor[local + b * touched]
-                        output.replicateSeverity[v + b * villageCount] += chunk.severity[local + b * touched]
-                    }
-                }
+                output.addReplicates(of: chunk, villages: villageCount)
             }
             next += wave.count
         }
         return output
     }
 
-    func process(_ range: Range<Int>, stream: UInt64) throws -> ChunkResult {
+    /// Processes chunks on parallel workers; chunk k draws from random stream
+    /// `firstStream + k`, so a chunk's draws depend only on its position in the
+    /// sequence of chunks, not on how chunks are grouped into waves.
+    func processWave(_ wave: [(HouseholdColumns, Range<Int>)], firstStream: Int) throws -> [ChunkResult] {
+        let slots = WorkerSlots<Result<ChunkResult, Error>>(count: wave.count)
+        let pass = UncheckedPass(pass: self, wave: wave)
+        DispatchQueue.concurrentPerform(iterations: wave.count) { k in
+            slots.store(k, Result { try pass.pass.process(pass.wave[k].0, pass.wave[k].1, stream: UInt64(firstStream + k)) })
+        }
+        return try wave.indices.map { try slots.value($0).get() }
+    }
+
+    func process(_ households: HouseholdColumns, _ range: Range<Int>, stream: UInt64) throws -> ChunkResult {
         let x = encoder.encode(households, rows: range)
         let nc = range.count
         let linear = try BLAS.product(x, coefficients)
@@ -172,4 +183,7 @@ struct RegistryPass {
 }
 
 /// The pass is read-only while chunks run; each chunk writes only its own slot.
-private struct UncheckedPass: @unchecked Sendable { let pass: RegistryPass }
+private struct UncheckedPass: @unchecked Sendable {
+    let pass: RegistryPass
+    let wave: [(HouseholdColumns, Range<Int>)]
+}

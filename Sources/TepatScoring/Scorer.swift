@@ -105,7 +105,8 @@ public enum Scorer {
             options: options, method: method, villages: villages, households: householdScores, measures: measures,
             ranking: ranking, models: strata, assetIndexExplainedShare: explained,
             registry: registry, deprivationFlags: deprivationFlags,
-            accuracy: accuracy, timings: clock.laps, overall: overall, overallPoorPersons: measures.poorPersons.reduce(0, +))
+            accuracy: accuracy, timings: clock.laps, overall: overall, overallPoorPersons: measures.poorPersons.reduce(0, +),
+            householdCount: registry.count)
     }
 
     /// Fits the PMT and the small-area model on `survey` and predicts `registry`
@@ -114,77 +115,18 @@ public enum Scorer {
         survey: HouseholdColumns, response: [Double], weights: [Double], registry: HouseholdColumns,
         villages: VillageList, options: ScoringOptions, stream: UInt64, clock: StageClock
     ) throws -> (pass: RegistryPass.Output, pmt: WLSResults, smallArea: SmallAreaSummary, pooled: [PooledLevel]) {
-        let lnz = log(options.povertyLine)
-        let base = try FeatureEncoder(
-            survey: survey, registry: registry, villageCodes: villages.codes.map(\.value),
-            minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
-            strictCategories: options.strictCategories)
-        guard survey.count > base.terms.count + 1 else {
-            throw ScoringError.surveyTooSmall(rows: survey.count, terms: base.terms.count + 1)
-        }
+        let first = try StratumFirstStage(
+            survey: survey, response: response, weights: weights, registryCounts: FeatureEncoder.levelCounts(registry),
+            villages: villages, options: options)
         clock.lap("encode")
-
-        // Stage 1: the household PMT without context, to build the contextual
-        // covariate (village mean of the index over the whole registry).
-        let stage1 = try WeightedLeastSquares(design: base.encode(survey), response: response, weights: weights, termNames: base.termNames).fit()
-        var indexSum = [Double](repeating: 0, count: villages.count), indexCount = indexSum
+        var context = ContextSums(villages: villages.count)
         for start in stride(from: 0, to: registry.count, by: options.chunkRows) {
-            let range = start..<min(registry.count, start + options.chunkRows)
-            let index = try stage1.predict(base.encode(registry, rows: range))
-            for (k, i) in range.enumerated() {
-                indexSum[Int(registry.village[i])] += index[k]
-                indexCount[Int(registry.village[i])] += 1
-            }
+            try context.add(first, registry, rows: start..<min(registry.count, start + options.chunkRows))
         }
-        let overallMean = indexSum.reduce(0, +) / max(1, indexCount.reduce(0, +))
-        let context = zip(indexSum, indexCount).map { $1 > 0 ? $0 / $1 : overallMean }
-        var kecamatanSum: [Int64: (sum: Double, count: Double)] = [:]
-        for (v, code) in villages.codes.enumerated() {
-            kecamatanSum[code.kecamatan.value, default: (0, 0)].sum += indexSum[v]
-            kecamatanSum[code.kecamatan.value, default: (0, 0)].count += indexCount[v]
-        }
-        let kecamatanContext = villages.codes.map { code -> Double in
-            let k = kecamatanSum[code.kecamatan.value]!
-            return k.count > 0 ? k.sum / k.count : overallMean
-        }
-        let encoder = base.withContext(villageMean: context, kecamatanMean: kecamatanContext)
-        let surveyDesign = encoder.encode(survey)
-        let pmt = try WeightedLeastSquares(design: surveyDesign, response: response, weights: weights, termNames: encoder.termNames).fit()
-        let nested = try NestedErrorModel(
-            design: surveyDesign, response: response, village: survey.village, villageCount: villages.count,
-            ridge: options.ridge, seed: options.seed).fit()
-        let smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
-                                     replicates: options.bootstrap, ridge: nested.ridge)
+        let second = try first.secondStage(context: context, villages: villages, options: options, stream: stream)
         clock.lap("pmt")
-
-        // Replicate draws: β* ~ N(β̂, Cov β̂) by a Cholesky factor of the kept
-        // block; the variance ratio log λ* ~ N(log λ̂, se²) from the REML
-        // curvature; then η*_v ~ N(η̂_v(λ*), Var(η_v | survey, λ*)).
-        let p = encoder.terms.count, replicates = max(0, options.bootstrap)
-        var betaDraws = Matrix(rows: p, columns: replicates)
-        var etaDraws = Matrix(rows: villages.count, columns: replicates)
-        var sampler = NormalSampler(seed: options.seed, stream: 0xB00757 &+ stream)
-        let kept = (0..<p).filter { nested.covariance[$0, $0] > 0 }
-        var block = Matrix(rows: kept.count, columns: kept.count)
-        for (a, ja) in kept.enumerated() { for (b, jb) in kept.enumerated() { block[a, b] = nested.covariance[ja, jb] } }
-        let factor = try Cholesky(block).lower
-        for b in 0..<replicates {
-            let z = (0..<kept.count).map { _ in sampler.normal() }
-            let shift = try BLAS.product(factor, z)
-            for j in 0..<p { betaDraws[j, b] = nested.coefficients[j] }
-            for (a, ja) in kept.enumerated() { betaDraws[ja, b] += shift[a] }
-            let sigma2Eta = nested.sigma2Eta * exp(nested.logLambdaSE * sampler.normal())
-            for v in 0..<villages.count {
-                let effect = nested.villageEffect(v, sigma2Eta: sigma2Eta)
-                etaDraws[v, b] = effect.mean + effect.variance.squareRoot() * sampler.normal()
-            }
-        }
-        let pass = try RegistryPass(
-            encoder: encoder, households: registry, coefficients: nested.coefficients,
-            villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
-            sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz, betaDraws: betaDraws, etaDraws: etaDraws,
-            seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads).run()
-        return (pass, pmt, smallArea, base.pooled)
+        let pass = try second.pass.run(registry)
+        return (pass, second.pmt, second.smallArea, second.pooled)
     }
 
     /// Without consumption the asset index only orders households: the poorest
@@ -228,42 +170,11 @@ public enum Scorer {
         registry h: HouseholdColumns, scores: HouseholdScores, villages: VillageList, deprivationFlags: [[Bool]],
         mpi: MultidimensionalPoverty, mpiScores: (score: [Double], flags: [[Bool]])
     ) -> VillageMeasures {
-        let v = villages.count
-        var households = [Int](repeating: 0, count: v)
-        var persons = [Double](repeating: 0, count: v)
-        var p0 = persons, p1 = persons, p2 = persons, poorHouseholds = persons, desilLow = persons
-        var rows: [[Int]] = Array(repeating: [], count: v)
-        var need = [[Double]](repeating: [Double](repeating: 0, count: Schemas.pillars.count), count: v)
-        var deprived = [[Double]](repeating: [Double](repeating: 0, count: Deprivation.allCases.count), count: v)
-        let pillarOf = Deprivation.allCases.map { Schemas.pillars.firstIndex(of: $0.pillar)! }
-        for i in 0..<h.count {
-            let k = Int(h.village[i])
-            let m = h.members[i]
-            households[k] += 1
-            persons[k] += m
-            p0[k] += m * scores.p0[i]
-            p1[k] += m * scores.p1[i]
-            p2[k] += m * scores.p2[i]
-            poorHouseholds[k] += scores.p0[i]
-            if scores.desil[i] <= 4 { desilLow[k] += 1 }
-            rows[k].append(i)
-            var pillars = [Bool](repeating: false, count: Schemas.pillars.count)
-            for (d, flags) in deprivationFlags.enumerated() where flags[i] {
-                deprived[k][d] += scores.p0[i]
-                pillars[pillarOf[d]] = true
-            }
-            for (p, hit) in pillars.enumerated() where hit { need[k][p] += scores.p0[i] }
-        }
-        var measures = VillageMeasures(
-            households: households, persons: persons, p0: [], p1: [], p2: [], poorPersons: p0,
-            poorHouseholds: poorHouseholds, shareDesil1to4: [], mpi: [], need: need, deprivationShare: [], score: [])
-        measures.p0 = (0..<v).map { persons[$0] > 0 ? p0[$0] / persons[$0] : 0 }
-        measures.p1 = (0..<v).map { persons[$0] > 0 ? p1[$0] / persons[$0] : 0 }
-        measures.p2 = (0..<v).map { persons[$0] > 0 ? p2[$0] / persons[$0] : 0 }
-        measures.shareDesil1to4 = (0..<v).map { households[$0] > 0 ? desilLow[$0] / Double(households[$0]) : 0 }
-        measures.mpi = rows.map { mpi.measure(score: mpiScores.score, flags: mpiScores.flags, members: h.members, rows: $0) }
-        measures.deprivationShare = (0..<v).map { k in deprived[k].map { poorHouseholds[k] > 0 ? $0 / poorHouseholds[k] : 0 } }
-        return measures
+        var sums = VillageSums(villages: villages.count, mpiIndicators: mpi.indicators.count)
+        sums.add(h, rows: 0..<h.count, p0: scores.p0, p1: scores.p1, p2: scores.p2,
+                 deprivationFlags: deprivationFlags, mpi: mpi, mpiScores: mpiScores)
+        for i in 0..<h.count { sums.addDesil(scores.desil[i], village: Int(h.village[i])) }
+        return sums.measures(mpi: mpi)
     }
 
     static func rank(measures: VillageMeasures, villages: VillageList, pass: RegistryPass.Output, standardisation: Standardisation, options: ScoringOptions) -> VillageRanking {

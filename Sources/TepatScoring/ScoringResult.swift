@@ -111,6 +111,8 @@ public struct ScoringResult: Sendable {
     /// Overall expected P0, P1, P2 (member-weighted) and poor persons.
     public var overall: ExpectedFGT
     public var overallPoorPersons: Double
+    /// Households scored (a streamed run keeps none of them in `households`).
+    public var householdCount: Int
 }
 
 extension ScoringResult {

@@ -14,7 +14,7 @@ public struct VillageList: Sendable {
     public let idmStatus: [String]
     public let index: [Int64: Int32]
 
-    public init(villages: Table?, households: Table) {
+    public init(villages: Table?, households: Table?) {
         var rows: [(code: RegionCode, name: String, kecamatan: String, kabupaten: String, lat: Double, lon: Double, idm: String)] = []
         if let villages {
             let codes = villages.regionCodes("kode_desa"), names = villages.texts("nama_desa")
@@ -23,7 +23,7 @@ public struct VillageList: Sendable {
             for i in 0..<villages.rowCount {
                 rows.append((codes[i], names[i], kecamatan[i], kabupaten[i], lat[i], lon[i], idm[i]))
             }
-        } else {
+        } else if let households {
             for code in Set(households.regionValues("kode_desa")) {
                 let c = RegionCode(value: code, level: .village)!
                 rows.append((c, c.description, c.kecamatan.description, c.kabupaten.description, .nan, .nan, ""))

@@ -1,0 +1,151 @@
+import Foundation
+import LinearAlgebra
+import TepatData
+
+/// The model of one stratum (or of all households), fitted in the two stages of
+/// MODEL.md §2 with the registry seen only through chunks: the first stage needs
+/// the survey alone; the registry contributes per-village sums of its index
+/// (`ContextSums`); the second stage then yields the `RegistryPass` that predicts
+/// the registry chunk by chunk. A run in memory and a streamed run both go
+/// through these steps with the same chunks, so they agree to the last bit.
+struct StratumFirstStage {
+    let survey: HouseholdColumns
+    let response: [Double]
+    let weights: [Double]
+    /// The household encoder, without the contextual covariates.
+    let base: FeatureEncoder
+    /// The household PMT without context, whose index the context averages.
+    let fit: WLSResults
+
+    /// `registryCounts`: the registry's households per category level (see
+    /// `FeatureEncoder.levelCounts`); a streamed run passes [:] here and the real
+    /// counts to `withRegistryCounts` once it has read the registry.
+    init(survey: HouseholdColumns, response: [Double], weights: [Double], registryCounts: [String: [Int]],
+         villages: VillageList, options: ScoringOptions) throws {
+        let base = try FeatureEncoder(
+            survey: survey, registryCounts: registryCounts, villageCodes: villages.codes.map(\.value),
+            minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
+            strictCategories: options.strictCategories && !registryCounts.isEmpty)
+        guard survey.count > base.terms.count + 1 else {
+            throw ScoringError.surveyTooSmall(rows: survey.count, terms: base.terms.count + 1)
+        }
+        let fit = try WeightedLeastSquares(design: base.encode(survey), response: response, weights: weights, termNames: base.termNames).fit()
+        self.init(survey: survey, response: response, weights: weights, base: base, fit: fit)
+    }
+
+    private init(survey: HouseholdColumns, response: [Double], weights: [Double], base: FeatureEncoder, fit: WLSResults) {
+        self.survey = survey
+        self.response = response
+        self.weights = weights
+        self.base = base
+        self.fit = fit
+    }
+
+    /// The same stage with the registry's level counts known: the pooled levels
+    /// are reported with their registry households, and `--strict-categories`
+    /// is checked. The terms, and so the fit, depend on the survey only.
+    func withRegistryCounts(_ counts: [String: [Int]], villages: VillageList, options: ScoringOptions) throws -> StratumFirstStage {
+        let base = try FeatureEncoder(
+            survey: survey, registryCounts: counts, villageCodes: villages.codes.map(\.value),
+            minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
+            strictCategories: options.strictCategories)
+        precondition(base.terms == self.base.terms, "the PMT terms depend on the survey alone")
+        return StratumFirstStage(survey: survey, response: response, weights: weights, base: base, fit: fit)
+    }
+
+    /// Fits the PMT with context, the nested-error model and the replicate draws.
+    func secondStage(context sums: ContextSums, villages: VillageList, options: ScoringOptions, stream: UInt64) throws -> StratumSecondStage {
+        let lnz = log(options.povertyLine)
+        let context = sums.villageMeans
+        let kecamatanContext = sums.kecamatanMeans(villages)
+        let encoder = base.withContext(villageMean: context, kecamatanMean: kecamatanContext)
+        let surveyDesign = encoder.encode(survey)
+        let pmt = try WeightedLeastSquares(design: surveyDesign, response: response, weights: weights, termNames: encoder.termNames).fit()
+        let nested = try NestedErrorModel(
+            design: surveyDesign, response: response, village: survey.village, villageCount: villages.count,
+            ridge: options.ridge, seed: options.seed).fit()
+        let smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
+                                         replicates: options.bootstrap, ridge: nested.ridge)
+
+        // Replicate draws: β* ~ N(β̂, Cov β̂) by a Cholesky factor of the kept
+        // block; the variance ratio log λ* ~ N(log λ̂, se²) from the REML
+        // curvature; then η*_v ~ N(η̂_v(λ*), Var(η_v | survey, λ*)).
+        let p = encoder.terms.count, replicates = max(0, options.bootstrap)
+        var betaDraws = Matrix(rows: p, columns: replicates)
+        var etaDraws = Matrix(rows: villages.count, columns: replicates)
+        var sampler = NormalSampler(seed: options.seed, stream: 0xB00757 &+ stream)
+        let kept = (0..<p).filter { nested.covariance[$0, $0] > 0 }
+        var block = Matrix(rows: kept.count, columns: kept.count)
+        for (a, ja) in kept.enumerated() { for (b, jb) in kept.enumerated() { block[a, b] = nested.covariance[ja, jb] } }
+        let factor = try Cholesky(block).lower
+        for b in 0..<replicates {
+            let z = (0..<kept.count).map { _ in sampler.normal() }
+            let shift = try BLAS.product(factor, z)
+            for j in 0..<p { betaDraws[j, b] = nested.coefficients[j] }
+            for (a, ja) in kept.enumerated() { betaDraws[ja, b] += shift[a] }
+            let sigma2Eta = nested.sigma2Eta * exp(nested.logLambdaSE * sampler.normal())
+            for v in 0..<villages.count {
+                let effect = nested.villageEffect(v, sigma2Eta: sigma2Eta)
+                etaDraws[v, b] = effect.mean + effect.variance.squareRoot() * sampler.normal()
+            }
+        }
+        let pass = RegistryPass(
+            encoder: encoder, coefficients: nested.coefficients,
+            villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
+            sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz, betaDraws: betaDraws, etaDraws: etaDraws,
+            seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
+        return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled)
+    }
+}
+
+/// A fitted stratum: the pass that predicts its registry households, and what
+/// the outputs report of its model.
+struct StratumSecondStage {
+    let pass: RegistryPass
+    let pmt: WLSResults
+    let smallArea: SmallAreaSummary
+    let pooled: [PooledLevel]
+}
+
+/// Per-village sums of the first-stage index over the registry: ELL's contextual
+/// covariates are their means.
+struct ContextSums {
+    var sum: [Double]
+    var count: [Double]
+
+    init(villages: Int) {
+        sum = [Double](repeating: 0, count: villages)
+        count = sum
+    }
+
+    /// Adds households `rows` of `h`.
+    mutating func add(_ stage: StratumFirstStage, _ h: HouseholdColumns, rows: Range<Int>) throws {
+        let index = try stage.fit.predict(stage.base.encode(h, rows: rows))
+        for (k, i) in rows.enumerated() {
+            sum[Int(h.village[i])] += index[k]
+            count[Int(h.village[i])] += 1
+        }
+    }
+
+    var overallMean: Double { sum.reduce(0, +) / max(1, count.reduce(0, +)) }
+
+    /// The village mean; a village without registry households gets the overall mean.
+    var villageMeans: [Double] {
+        let overall = overallMean
+        return zip(sum, count).map { $1 > 0 ? $0 / $1 : overall }
+    }
+
+    /// The mean over each village's kecamatan, per village.
+    func kecamatanMeans(_ villages: VillageList) -> [Double] {
+        let overall = overallMean
+        var kecamatan: [Int64: (sum: Double, count: Double)] = [:]
+        for (v, code) in villages.codes.enumerated() {
+            kecamatan[code.kecamatan.value, default: (0, 0)].sum += sum[v]
+            kecamatan[code.kecamatan.value, default: (0, 0)].count += count[v]
+        }
+        return villages.codes.map { code -> Double in
+            let k = kecamatan[code.kecamatan.value]!
+            return k.count > 0 ? k.sum / k.count : overall
+        }
+    }
+}
