@@ -35,7 +35,7 @@ extension Tepat {
         @Option(help: "Random seed; the same seed gives the same files.")
         var seed: UInt64 = 1
 
-        @Option(help: ArgumentHelp("Kemendagri code of the kabupaten/kota (or, with --villages-file, province).", valueName: "CODE"))
+        @Option(help: ArgumentHelp("Kemendagri code of the kabupaten/kota (or, with --villages-file, province; ID: all of Indonesia).", valueName: "CODE"))
         var region: String = "35.99"
 
         @Option(name: .customLong("villages-file"), help: ArgumentHelp("Kemendagri village list (columns kode_desa, nama_desa, nama_kecamatan, nama_kabkota, lat, lon).", valueName: "PATH"))

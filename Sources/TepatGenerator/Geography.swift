@@ -31,7 +31,8 @@ enum Geography {
         ColumnSpec("lon", .number(minimum: -180, exclusiveMinimum: false, maximum: 180), required: false),
     ])
 
-    static func realVillages(region: RegionCode, path: String) throws -> [Village] {
+    /// The villages of `region` in a Kemendagri list; nil: every village.
+    static func realVillages(region: RegionCode?, path: String) throws -> [Village] {
         let reader = try TableReader(path: path, schema: villageListSchema, displayName: path)
         let table = try reader.readAll()
         if !reader.problems.isEmpty { throw DataErrors(reader.problems) }
@@ -39,13 +40,13 @@ enum Geography {
         let names = table.texts("nama_desa"), kecamatan = table.texts("nama_kecamatan"), kabupaten = table.texts("nama_kabkota")
         let lat = table.numbers("lat"), lon = table.numbers("lon")
         var villages: [Village] = []
-        for i in 0..<table.rowCount where region.contains(codes[i]) {
+        for i in 0..<table.rowCount where region?.contains(codes[i]) ?? true {
             villages.append(Village(
                 code: codes[i], name: names[i], kecamatanName: kecamatan[i], kabupatenName: kabupaten[i],
                 lat: lat[i], lon: lon[i], coastal: false))
         }
         guard !villages.isEmpty else {
-            throw DataErrors(DataProblem(file: path, message: "no village of region \(region) in this list; check --region (e.g. 35.14 for Kabupaten Pasuruan)"))
+            throw DataErrors(DataProblem(file: path, message: "no village of region \(region?.description ?? "ID") in this list; check --region (e.g. 35.14 for Kabupaten Pasuruan)"))
         }
         return villages.sorted { $0.code.value < $1.code.value }
     }

@@ -42,18 +42,24 @@ public struct KabupatenGenerator {
     }
 
     public func write(to directory: String, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
-        guard let region = RegionCode(options.region), region.level <= .kabupaten else {
-            throw GeneratorError("--region \(options.region) is not a province or kabupaten/kota code like 35.14")
+        // "ID": all of Indonesia (every village of --villages-file), for national-scale tests.
+        let national = options.region.uppercased() == "ID"
+        let parsedRegion = national ? nil : RegionCode(options.region)
+        guard national || (parsedRegion.map { $0.level <= .kabupaten } ?? false) else {
+            throw GeneratorError("--region \(options.region) is not a province or kabupaten/kota code like 35.14 (or ID for all of Indonesia)")
+        }
+        if national && options.villagesFile == nil {
+            throw GeneratorError("--region ID needs --villages-file: a synthetic region is one kabupaten")
         }
         guard options.households >= 1 else { throw GeneratorError("--households must be at least 1") }
         var rng = SeededRandom(seed: options.seed, stream: 0)
 
         var villages: [Village]
         if let path = options.villagesFile {
-            villages = try Geography.realVillages(region: region, path: path)
+            villages = try Geography.realVillages(region: parsedRegion, path: path)
             if let wanted = options.villages {
                 guard wanted >= 1, wanted <= villages.count else {
-                    throw GeneratorError("--villages \(wanted): region \(region) has \(villages.count) villages in \(path)")
+                    throw GeneratorError("--villages \(wanted): region \(options.region) has \(villages.count) villages in \(path)")
                 }
                 // A seeded subset, kept in code order.
                 var order = Array(villages.indices)
@@ -61,7 +67,7 @@ public struct KabupatenGenerator {
                 villages = order.prefix(wanted).sorted().map { villages[$0] }
             }
         } else {
-            guard region.level == .kabupaten else {
+            guard let region = parsedRegion, region.level == .kabupaten else {
                 throw GeneratorError("a synthetic region needs a kabupaten code like 35.99; for a whole province pass --villages-file")
             }
             let count = options.villages ?? 40

@@ -34,6 +34,8 @@ public struct PlanRun {
     /// Read households.csv in chunks and keep no household in memory
     /// (`StreamingScorer`); fund allocation is then left out.
     public var stream = false
+    /// Rows a streamed run reads at a time.
+    public var streamReadRows = 65_536
     /// Bytes of households.csv read so far, of the total, during a streamed pass.
     public var onProgress: (Int, Int) -> Void = { _, _ in }
 
@@ -196,8 +198,9 @@ public struct PlanRun {
         try? fm.removeItem(atPath: workDirectory)
         try fm.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
         let path = filePaths[Schemas.households.fileName] ?? (dataDirectory as NSString).appendingPathComponent(Schemas.households.fileName)
-        let input = StreamingScorer.Input(householdsPath: path, villages: villages, survey: survey, codebook: codebook,
+        var input = StreamingScorer.Input(householdsPath: path, villages: villages, survey: survey, codebook: codebook,
                                           onError: onError, workDirectory: workDirectory)
+        input.readRows = streamReadRows
         let output = try StreamingScorer.score(input, options: options, clock: clock, onStage: onStage, onProgress: onProgress)
         data.problems.record(contentsOf: output.problems)
         let position = data.files.firstIndex { $0.name == Schemas.villages.fileName }.map { $0 + 1 } ?? 0

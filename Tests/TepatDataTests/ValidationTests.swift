@@ -221,3 +221,28 @@ final class DataDirectoryTests: XCTestCase {
         XCTAssertEqual(result.problems.problems.map(\.description), ["households.csv: required file is missing from \(dir.path)"])
     }
 }
+
+/// The streamed run's duplicate check against a dictionary.
+final class DuplicateFinderTests: XCTestCase {
+    func testFindsEveryRepeatWithItsFirstLine() throws {
+        let directory = NSTemporaryDirectory() + "tepat-duplicates-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var random = SystemRandomNumberGenerator()
+        let finder = try DuplicateFinder(directory: directory, partitionBits: 3)
+        var firstLine: [String: Int] = [:]
+        var expected: [(Int, Int)] = []
+        for line in 2..<60_000 {
+            // About one id in 50 repeats an earlier one.
+            let id = Int.random(in: 0..<50, using: &random) == 0 && !firstLine.isEmpty
+                ? "RT-\(Int.random(in: 2..<line, using: &random) * 7)" : "RT-\(line * 7)"
+            if let first = firstLine[id] { expected.append((line, first)) } else { firstLine[id] = line }
+            Array(id.utf8).withUnsafeBufferPointer { finder.add(id: $0, line: line) }
+        }
+        let found = try finder.finish()
+        XCTAssertGreaterThan(expected.count, 100)
+        XCTAssertEqual(found.map(\.line), expected.map(\.0))
+        XCTAssertEqual(found.map(\.firstLine), expected.map(\.1))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory), [], "partition files are removed")
+    }
+}

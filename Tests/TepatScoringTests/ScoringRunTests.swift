@@ -20,6 +20,11 @@ final class PlanRunTests: XCTestCase {
         return dir
     }()
 
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: generated)
+        super.tearDown()
+    }
+
     func scratch() -> String {
         let dir = NSTemporaryDirectory() + "tepat-run-\(UUID().uuidString)"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }

@@ -29,7 +29,8 @@ final class HouseholdChunks {
         idColumnNumber = reader.columnNumber(of: "household_id")
         bytesTotal = (try? FileManager.default.attributesOfItem(atPath: input.householdsPath)[.size] as? Int) ?? 0
         let unchecked = UncheckedReader(reader: reader)
-        prefetch = Prefetch { try unchecked.reader.nextChunk(maxRows: StreamingScorer.readRows) }
+        let rows = input.readRows
+        prefetch = Prefetch { try unchecked.reader.nextChunk(maxRows: rows) }
     }
 
     var bytesRead: Int { reader.bytesRead }

@@ -45,17 +45,25 @@ public final class HouseholdSpill {
 
     /// Appends a scored chunk of stratum `s`.
     func append(stratum s: Int, households h: HouseholdColumns, chunk: RegistryPass.ChunkResult) {
-        let w = writers[s]
         for (local, i) in chunk.range.enumerated() {
-            w.append(chunk.logMean[local]); w.append(chunk.p0[local]); w.append(chunk.p1[local]); w.append(chunk.p2[local])
-            w.append(h.members[i])
-            w.append(Int32(h.village[i]))
             h.ids.withBytes(at: i) { id in
-                w.append(UInt16(id.count))
-                w.append(bytes: UnsafeRawBufferPointer(id))
+                append(stratum: s, logMean: chunk.logMean[local], p0: chunk.p0[local], p1: chunk.p1[local], p2: chunk.p2[local],
+                       members: h.members[i], village: Int(h.village[i]), id: UnsafeRawBufferPointer(id))
             }
         }
-        count += chunk.range.count
+    }
+
+    /// Appends one household of stratum `s`.
+    func append(stratum s: Int, logMean: Double, p0: Double, p1: Double, p2: Double, members: Double, village: Int, id: UnsafeRawBufferPointer) {
+        let w = writers[s]
+        w.append(logMean); w.append(p0); w.append(p1); w.append(p2)
+        w.append(members)
+        w.append(Int32(village))
+        // DATA.md caps household_id well below 65,535 bytes; the reader's record
+        // limit keeps any id below it too.
+        w.append(UInt16(clamping: id.count))
+        w.append(bytes: UnsafeRawBufferPointer(rebasing: id.prefix(Int(UInt16.max))))
+        count += 1
     }
 
     func finishWriting() throws {

@@ -30,6 +30,9 @@ public enum StreamingScorer {
         public var problemLimit = 10_000
         /// An existing directory for the temporary files (spill, id hashes).
         public var workDirectory: String
+        /// Rows read from households.csv at a time (scoring re-cuts them into
+        /// `ScoringOptions.chunkRows`); two such chunks are in memory at once.
+        public var readRows = 65_536
 
         public init(householdsPath: String, villages: Table, survey: Table, codebook: Codebook?, onError: OnError, workDirectory: String) {
             self.householdsPath = householdsPath
@@ -51,9 +54,6 @@ public enum StreamingScorer {
         public var rows: Int
         public var rejected: Int
     }
-
-    /// Rows read per chunk from households.csv (scoring re-chunks them).
-    static let readRows = 65_536
 
     public static func score(
         _ input: Input, options: ScoringOptions, clock: StageClock = StageClock(),
