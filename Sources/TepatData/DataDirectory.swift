@@ -45,6 +45,8 @@ public enum DataDirectory {
         _ directory: String, paths: [String: String] = [:], codebook: Codebook? = nil, onError: OnError = .fail,
         problemLimit: Int = 10_000, readHouseholds: Bool = true
     ) throws -> DataSet {
+        // readHouseholds false: households.csv and truth.csv, the files with a row
+        // per household, are not read (households.csv must exist).
         var log = ProblemLog(limit: problemLimit)
         var files: [LoadedFile] = []
         let fm = FileManager.default
@@ -85,7 +87,8 @@ public enum DataDirectory {
         var opds = read(Schemas.opds)
         var funders = read(Schemas.funders)
         let programs = read(Schemas.programs)
-        let truth = read(Schemas.truth)
+        // truth.csv has a row per household too: a streamed run leaves it unread.
+        let truth = readHouseholds ? read(Schemas.truth) : nil
 
         if let villages {
             let known = Set(villages.regionValues("kode_desa"))

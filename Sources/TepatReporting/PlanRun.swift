@@ -81,7 +81,7 @@ public struct PlanRun {
             onStage("read")
             (data, streamed) = try readStreaming(workDirectory: workDirectory, clock: clock)
             result = streamed!.result
-            if data.truth != nil {
+            if FileManager.default.fileExists(atPath: filePaths[Schemas.truth.fileName] ?? (dataDirectory as NSString).appendingPathComponent(Schemas.truth.fileName)) {
                 notes.append("note: --stream leaves out the accuracy against truth.csv: it needs every household's score in memory")
             }
             if allocate && data.funders != nil && data.programs != nil {
