@@ -17,6 +17,11 @@ let benchmarks: @Sendable () -> Void = {
                       "allocation_setup", "allocation_solve", "allocation_report", "write"]
     let metrics: [BenchmarkMetric] = [.wallClock, .peakMemoryResident, .mallocCountTotal]
         + stageNames.map { .custom("stage " + $0 + " (ms)", useScalingFactor: false) }
+    @Sendable func recordStages(_ outcome: PlanRun.Outcome, in benchmark: Benchmark) {
+        for (name, seconds) in outcome.stages where stageNames.contains(name) {
+            benchmark.measurement(.custom("stage " + name + " (ms)", useScalingFactor: false), Int((seconds * 1_000).rounded()))
+        }
+    }
     for households in sizes {
         // A kabupaten has ~750 households a village; a province ~4,000 villages.
         let villages = max(50, min(4_000, households / 750))
@@ -28,9 +33,18 @@ let benchmarks: @Sendable () -> Void = {
             benchmark.startMeasurement()
             let outcome = try run.execute()
             benchmark.stopMeasurement()
-            for (name, seconds) in outcome.stages where stageNames.contains(name) {
-                benchmark.measurement(.custom("stage " + name + " (ms)", useScalingFactor: false), Int((seconds * 1_000).rounded()))
-            }
+            recordStages(outcome, in: benchmark)
+        }
+        // The same run with --stream: memory must not grow with households
+        // (no fund allocation in this mode; households_scored.csv always written).
+        Benchmark("Run streamed \(households) households \(villages) villages", configuration: .init(metrics: metrics)) { benchmark in
+            var run = PlanRun(dataDirectory: data, outputDirectory: NSTemporaryDirectory() + "tepat-bench-streamed-\(households)")
+            run.options.threads = ProcessInfo.processInfo.activeProcessorCount
+            run.stream = true
+            benchmark.startMeasurement()
+            let outcome = try run.execute()
+            benchmark.stopMeasurement()
+            recordStages(outcome, in: benchmark)
         }
     }
 }
