@@ -94,6 +94,18 @@ final class GeneratorTests: XCTestCase {
         XCTAssertTrue(try DataDirectory.load(kota).problems.isEmpty)
     }
 
+    /// --region ID: villages drawn from the whole list, across provinces (the
+    /// national --stream benchmark uses all 83,762).
+    func testNationalRegionSpansProvinces() throws {
+        guard let shared = sharedDataDirectory() else { throw XCTSkip("../shared/data not found beside the repository; CI always has it") }
+        let dir = try generate(seed: 1, households: 1_000, villages: 200, region: "ID", villagesFile: shared + "/wilayah_desa.csv")
+        let villages = try TableReader(path: dir + "/villages.csv", schema: Schemas.villages).readAll()
+        XCTAssertEqual(villages.rowCount, 200)
+        let provinces = Set(villages.regionCodes("kode_desa").map { $0.value / 100_000_000 })
+        XCTAssertGreaterThan(provinces.count, 10, "200 villages of 83,762 come from many of the 38 provinces")
+        XCTAssertTrue(try DataDirectory.load(dir).problems.isEmpty)
+    }
+
     /// Synthetic geography for more villages than 99 kecamatan of 16 hold (a
     /// province-sized benchmark asked for 4,000 and the generator trapped).
     func testManySyntheticVillagesStayWithin99Kecamatan() throws {
@@ -110,7 +122,10 @@ final class GeneratorTests: XCTestCase {
             XCTAssertEqual("\($0)", "--households 10 is fewer than the 30 villages; give at least one household per village")
         }
         XCTAssertThrowsError(try generate(seed: 1, region: "35.14.01.2001")) {
-            XCTAssertEqual("\($0)", "--region 35.14.01.2001 is not a province or kabupaten/kota code like 35.14")
+            XCTAssertEqual("\($0)", "--region 35.14.01.2001 is not a province or kabupaten/kota code like 35.14 (or ID for all of Indonesia)")
+        }
+        XCTAssertThrowsError(try generate(seed: 1, region: "ID")) {
+            XCTAssertEqual("\($0)", "--region ID needs --villages-file: a synthetic region is one kabupaten")
         }
     }
 
