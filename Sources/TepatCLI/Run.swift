@@ -193,6 +193,9 @@ extension Tepat {
             } catch let error as ScoringError {
                 log.end()
                 throw InputFailure(description: error.description)
+            } catch let error as StreamingError {
+                log.end()
+                throw InputFailure(description: error.description)
             } catch let error as AllocationError {
                 log.end()
                 printError(error.description)

@@ -72,6 +72,28 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(validated.out.hasSuffix("is valid.\n"), validated.out)
     }
 
+    /// `--stream` on the demo: the files a planner expects, the notes on what it
+    /// leaves out, no temporary files beside the run; the asset index is refused
+    /// with exit status 1.
+    func testStreamOnTheDemo() throws {
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Data/demo").standardized.path
+        let parent = scratch()
+        let out = parent + "/run"
+        let streamed = try tepat(["run", demo, "--stream", "--out", out, "--bootstrap", "20", "--no-store"])
+        XCTAssertEqual(streamed.status, 0, streamed.err)
+        XCTAssertTrue(streamed.out.contains("365 villages ranked, 6000 households scored (pmt)"), streamed.out)
+        XCTAssertTrue(streamed.err.contains("note: --stream does not allocate funds"), streamed.err)
+        for file in ["rankings.csv", "households_scored.csv", "assignment.csv", "report.html", "summary.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "/allocation.csv"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent), ["run"], "the spill and id partitions are removed")
+        let refused = try tepat(["run", demo, "--stream", "--method", "asset_index", "--out", parent + "/refused", "--no-store"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("--stream scores with the PMT and needs survey.csv"), refused.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: parent + "/refused"))
+    }
+
     func testValidateListsEveryProblemAndExitsOne() throws {
         let dir = scratch()
         XCTAssertEqual(try tepat(["generate", "--out", dir, "--households", "500", "--villages", "10", "--seed", "1", "--quiet"]).status, 0)
