@@ -340,28 +340,37 @@ public final class TableReader {
             }
             table.numberColumns[slot] = column
         case .text(let identifier):
+            // The column and the id index are taken out while appending, so
+            // neither is looked up, nor checked for sharing, once a row.
+            var column = table.textColumns[slot]
+            table.textColumns[slot] = TextColumn()
+            var index = identifier ? identifiers.removeValue(forKey: b.specIndex) : nil
             for row in 0..<rows {
                 let f = field(row)
-                table.textColumns[slot].append(f)
+                column.append(f)
                 if handledAsMissing(row, f) { continue }
                 if !FieldParsing.isCleanText(f) {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, "not valid UTF-8 text (control character, NUL or byte-order mark; is the file Latin-1? save it as \"CSV UTF-8\")"))
-                } else if identifier, identifiers[b.specIndex] != nil, let earlier = identifiers[b.specIndex]!.insert(FieldParsing.hash(f), line: batch.line(row: row)) {
+                } else if index != nil, let earlier = index!.insert(FieldParsing.hash(f), line: batch.line(row: row)) {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
                 }
             }
+            table.textColumns[slot] = column
+            if let index { identifiers[b.specIndex] = index }
         case .village:
             var column = table.regionColumns[slot]
             table.regionColumns[slot] = []  // keep the array uniquely referenced while appending
+            var index = identifiers.removeValue(forKey: b.specIndex)
+            defer { if let index { identifiers[b.specIndex] = index } }
             for row in 0..<rows {
                 let f = field(row)
                 if handledAsMissing(row, f) { column.append(0); continue }
                 if let code = RegionCode.parse(f), code.level == .village {
                     column.append(code.value)
                     // The same code spelled 35.14.01.2001 or 3514012001 is the same village.
-                    if identifiers[b.specIndex] != nil, let earlier = identifiers[b.specIndex]!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
+                    if index != nil, let earlier = index!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
                         bad[row] = true
                         found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
                     }
