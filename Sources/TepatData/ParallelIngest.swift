@@ -31,6 +31,7 @@ extension TableReader {
             return FileResult(table: table, problems: first.problems, rowsRejected: first.rowsRejected)
         }
         first.csv.limit(toOffset: starts[0].offset)
+        first.bytesToJoin = size - starts[0].offset
         var readers = [first]
         for (k, start) in starts.enumerated() {
             let end = k + 1 < starts.count ? starts[k + 1].offset : size
