@@ -289,58 +289,72 @@ public final class TableReader {
 
         switch b.decoder {
         case .integer(let range):
+            // The batch's values are written into room made up front: an append
+            // per value checks the array's sharing and capacity every time.
             var column = table.integerColumns[slot]
-            table.integerColumns[slot] = []  // keep the array uniquely referenced while appending
-            for row in 0..<rows {
-                let f = field(row)
-                if handledAsMissing(row, f) { column.append(missingInteger); continue }
-                if b.sources.count == 1, let v = FieldParsing.integer(f), range.contains(v) {
-                    column.append(Int32(truncatingIfNeeded: v))
-                    continue
+            table.integerColumns[slot] = []  // keep the array uniquely referenced while writing
+            let start = column.count
+            column.append(contentsOf: repeatElement(missingInteger, count: rows))
+            column.withUnsafeMutableBufferPointer { out in
+                for row in 0..<rows {
+                    let f = field(row)
+                    if handledAsMissing(row, f) { continue }
+                    if b.sources.count == 1, let v = FieldParsing.integer(f), range.contains(v) {
+                        out[start + row] = Int32(truncatingIfNeeded: v)
+                        continue
+                    }
+                    out[start + row] = Int32(clamping: decodeIntegerSlowly(b, row: row, range: range, bad: &bad, problems: &found))
                 }
-                column.append(Int32(clamping: decodeIntegerSlowly(b, row: row, range: range, bad: &bad, problems: &found)))
             }
             table.integerColumns[slot] = column
         case .tokens(let tokens):
             var column = table.integerColumns[slot]
-            table.integerColumns[slot] = []  // keep the array uniquely referenced while appending
-            for row in 0..<rows {
-                let f = field(row)
-                if handledAsMissing(row, f) { column.append(missingInteger); continue }
-                let k = tokens.match(f)
-                if k >= 0 {
-                    column.append(tokens.values[k])
-                    continue
-                }
-                column.append(0)
-                bad[row] = true
-                if let codebook, codebook.sources[b.spec.name] != nil || codebook.codes[b.spec.name] != nil {
-                    let known = tokens.names.joined(separator: ", ")
-                    found.append(problem(b, row: row, value: f, "code not in codebook \(codebook.name); known codes: \(known)"))
-                } else {
-                    found.append(problem(b, row: row, value: f, (b.spec.kind == .binary ? "" : "unknown category; ") + expectation))
+            table.integerColumns[slot] = []  // keep the array uniquely referenced while writing
+            let start = column.count
+            column.append(contentsOf: repeatElement(missingInteger, count: rows))
+            column.withUnsafeMutableBufferPointer { out in
+                for row in 0..<rows {
+                    let f = field(row)
+                    if handledAsMissing(row, f) { continue }
+                    let k = tokens.match(f)
+                    if k >= 0 {
+                        out[start + row] = tokens.values[k]
+                        continue
+                    }
+                    out[start + row] = 0
+                    bad[row] = true
+                    if let codebook, codebook.sources[b.spec.name] != nil || codebook.codes[b.spec.name] != nil {
+                        let known = tokens.names.joined(separator: ", ")
+                        found.append(problem(b, row: row, value: f, "code not in codebook \(codebook.name); known codes: \(known)"))
+                    } else {
+                        found.append(problem(b, row: row, value: f, (b.spec.kind == .binary ? "" : "unknown category; ") + expectation))
+                    }
                 }
             }
             table.integerColumns[slot] = column
         case let .number(minimum, exclusive, maximum):
             var column = table.numberColumns[slot]
-            table.numberColumns[slot] = []  // keep the array uniquely referenced while appending
-            for row in 0..<rows {
-                let f = field(row)
-                if handledAsMissing(row, f) { column.append(missingNumber); continue }
-                if let v = FieldParsing.number(f) {
-                    column.append(v)
-                    if v < minimum || (exclusive && v == minimum) || v > maximum {
-                        bad[row] = true
-                        found.append(problem(b, row: row, value: f, expectation))
+            table.numberColumns[slot] = []  // keep the array uniquely referenced while writing
+            let start = column.count
+            column.append(contentsOf: repeatElement(missingNumber, count: rows))
+            column.withUnsafeMutableBufferPointer { out in
+                for row in 0..<rows {
+                    let f = field(row)
+                    if handledAsMissing(row, f) { continue }
+                    if let v = FieldParsing.number(f) {
+                        out[start + row] = v
+                        if v < minimum || (exclusive && v == minimum) || v > maximum {
+                            bad[row] = true
+                            found.append(problem(b, row: row, value: f, expectation))
+                        }
+                        continue
                     }
-                    continue
+                    out[start + row] = 0
+                    bad[row] = true
+                    let message = f.contains(UInt8(ascii: ",")) ? "use . as the decimal mark and no thousands separator; \(expectation)"
+                        : FieldParsing.looksNonFinite(f) ? "not a finite number; \(expectation)" : expectation
+                    found.append(problem(b, row: row, value: f, message))
                 }
-                column.append(0)
-                bad[row] = true
-                let message = f.contains(UInt8(ascii: ",")) ? "use . as the decimal mark and no thousands separator; \(expectation)"
-                    : FieldParsing.looksNonFinite(f) ? "not a finite number; \(expectation)" : expectation
-                found.append(problem(b, row: row, value: f, message))
             }
             table.numberColumns[slot] = column
         case .text(let identifier):
@@ -365,26 +379,29 @@ public final class TableReader {
             if let index { identifiers[b.specIndex] = index }
         case .village:
             var column = table.regionColumns[slot]
-            table.regionColumns[slot] = []  // keep the array uniquely referenced while appending
+            table.regionColumns[slot] = []  // keep the array uniquely referenced while writing
             var index = identifiers.removeValue(forKey: b.specIndex)
-            defer { if let index { identifiers[b.specIndex] = index } }
-            for row in 0..<rows {
-                let f = field(row)
-                if handledAsMissing(row, f) { column.append(0); continue }
-                if let code = RegionCode.parse(f), code.level == .village {
-                    column.append(code.value)
-                    // The same code spelled 35.14.01.2001 or 3514012001 is the same village.
-                    if index != nil, let earlier = index!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
+            let start = column.count
+            column.append(contentsOf: repeatElement(0, count: rows))
+            column.withUnsafeMutableBufferPointer { out in
+                for row in 0..<rows {
+                    let f = field(row)
+                    if handledAsMissing(row, f) { continue }
+                    if let code = RegionCode.parse(f), code.level == .village {
+                        out[start + row] = code.value
+                        // The same code spelled 35.14.01.2001 or 3514012001 is the same village.
+                        if index != nil, let earlier = index!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
+                            bad[row] = true
+                            found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
+                        }
+                    } else {
                         bad[row] = true
-                        found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
+                        found.append(problem(b, row: row, value: f, RegionCode.explainInvalid(f, wanted: .village)))
                     }
-                } else {
-                    column.append(0)
-                    bad[row] = true
-                    found.append(problem(b, row: row, value: f, RegionCode.explainInvalid(f, wanted: .village)))
                 }
             }
             table.regionColumns[slot] = column
+            if let index { identifiers[b.specIndex] = index }
         case .nik:
             for row in 0..<rows {
                 let f = field(row)
