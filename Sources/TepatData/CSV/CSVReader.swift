@@ -270,7 +270,7 @@ public final class CSVReader {
                     if c == newline { linesInside += 1 }
                     r += 1
                 }
-                if escaped { pendingUnescape.append(batch.fieldStart.count) }
+                if escaped { pendingUnescape.append(batch.fields.count) }
                 batch.appendField(start: i + 1, end: r)
                 i = r + 1
                 if i >= end {
@@ -329,8 +329,9 @@ public struct CSVBatch {
     }
 
     var base: UnsafeMutablePointer<UInt8>? = nil
-    var fieldStart: [Int] = []
-    var fieldEnd: [Int] = []
+    /// Where each field starts and ends in the buffer: one array, so a field is
+    /// one append and one cache line.
+    var fields: [(start: Int, end: Int)] = []
     var rowFirstField: [Int] = [0]
     var rowLines: [Int] = []
     /// Structural problems (unclosed or stray quotes) by row.
@@ -340,8 +341,7 @@ public struct CSVBatch {
 
     mutating func reset(base: UnsafeMutablePointer<UInt8>) {
         self.base = base
-        fieldStart.removeAll(keepingCapacity: true)
-        fieldEnd.removeAll(keepingCapacity: true)
+        fields.removeAll(keepingCapacity: true)
         rowFirstField.removeAll(keepingCapacity: true)
         rowFirstField.append(0)
         rowLines.removeAll(keepingCapacity: true)
@@ -349,35 +349,34 @@ public struct CSVBatch {
     }
 
     @inline(__always) mutating func appendField(start: Int, end: Int) {
-        fieldStart.append(start)
-        fieldEnd.append(end)
+        fields.append((start, end))
     }
 
     mutating func finishRow(line: Int) {
-        rowFirstField.append(fieldStart.count)
+        rowFirstField.append(fields.count)
         rowLines.append(line)
     }
 
     /// Collapses `""` to `"` inside field `f`, in place.
     mutating func unescapeField(_ f: Int) {
         guard let base else { return }
-        var r = fieldStart[f], w = fieldStart[f]
-        let e = fieldEnd[f]
+        var r = fields[f].start, w = fields[f].start
+        let e = fields[f].end
         while r < e {
             base[w] = base[r]
             if base[r] == UInt8(ascii: "\"") && r + 1 < e && base[r + 1] == UInt8(ascii: "\"") { r += 1 }
             r += 1
             w += 1
         }
-        fieldEnd[f] = w
+        fields[f].end = w
     }
 
     public var rowCount: Int { rowLines.count }
 
     /// Bytes spanned by the batch's records, for estimating rows in a file.
     public var byteSpan: Int {
-        guard let first = fieldStart.first, rowCount > 0 else { return 0 }
-        return fieldEnd[rowFirstField[rowCount] - 1] - first + rowCount
+        guard let first = fields.first?.start, rowCount > 0 else { return 0 }
+        return fields[rowFirstField[rowCount] - 1].end - first + rowCount
     }
 
     @inline(__always) public func fieldCount(row: Int) -> Int {
@@ -389,7 +388,8 @@ public struct CSVBatch {
 
     @inline(__always) public func field(row: Int, column: Int) -> UnsafeBufferPointer<UInt8> {
         let f = rowFirstField[row] + column
-        return UnsafeBufferPointer(start: base! + fieldStart[f], count: fieldEnd[f] - fieldStart[f])
+        let bounds = fields[f]
+        return UnsafeBufferPointer(start: base! + bounds.start, count: bounds.end - bounds.start)
     }
 }
 
