@@ -147,3 +147,39 @@ extension PlanRunTests {
         }
     }
 }
+
+/// The reading thread of a streamed run stays one item ahead, and stops when the
+/// run stops early.
+final class PrefetchTests: XCTestCase {
+    func testItemsInOrderAndCancelStopsTheThread() throws {
+        let produced = ProducedCount()
+        let all = Prefetch<Int> { produced.next(upTo: 100) }
+        var items: [Int] = []
+        while let item = try all.next() { items.append(item) }
+        XCTAssertEqual(items, Array(0..<100))
+
+        let stopped = ProducedCount()
+        let early = Prefetch<Int> { stopped.next(upTo: 1_000) }
+        for _ in 0..<3 { _ = try early.next() }
+        early.cancel()
+        Thread.sleep(forTimeInterval: 0.3)
+        // Three taken, one waiting in the slot, and at most one more begun; the
+        // thread has ended instead of waiting for a reader that is gone.
+        XCTAssertLessThanOrEqual(stopped.value, 5)
+        XCTAssertFalse(early.isRunning)
+        XCTAssertFalse(all.isRunning, "the thread ends at the end of the items")
+    }
+}
+
+private final class ProducedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    func next(upTo limit: Int) -> Int? {
+        lock.withLock {
+            guard count < limit else { return nil }
+            count += 1
+            return count - 1
+        }
+    }
+}

@@ -33,6 +33,9 @@ final class HouseholdChunks {
         prefetch = Prefetch { try unchecked.reader.nextChunk(maxRows: rows) }
     }
 
+    /// A run that stops early (an error while scoring) lets the reading thread end.
+    deinit { prefetch.cancel() }
+
     var bytesRead: Int { reader.bytesRead }
     var rowsRejected: Int { reader.rowsRejected + rowsDropped }
 
@@ -84,13 +87,20 @@ final class Prefetch<Item>: @unchecked Sendable {
     /// freed below the value it was created with.
     private let emptied = DispatchSemaphore(value: 0)
     private var finished = false
+    private let lock = NSLock()
+    private var cancelled = false
+    private var threadEnded = false
+    /// Whether the reading thread is still there (tests).
+    var isRunning: Bool { lock.withLock { !threadEnded } }
 
     init(_ produce: @escaping () throws -> Item?) {
         self.produce = produce
         emptied.signal()
         Thread.detachNewThread { [self] in
+            defer { lock.withLock { threadEnded = true } }
             while true {
                 emptied.wait()
+                if lock.withLock({ cancelled }) { return }
                 let item = Result { try self.produce() }
                 slot = item
                 filled.signal()
@@ -98,6 +108,12 @@ final class Prefetch<Item>: @unchecked Sendable {
                 if case .failure = item { return }
             }
         }
+    }
+
+    /// Stops the thread at its next item: it returns instead of producing.
+    func cancel() {
+        lock.withLock { cancelled = true }
+        emptied.signal()
     }
 
     func next() throws -> Item? {
