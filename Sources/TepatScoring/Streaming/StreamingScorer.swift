@@ -82,8 +82,8 @@ public enum StreamingScorer {
         }
         clock.lap("encode")
 
-        // Pass 1: check every row, count levels, sum the first-stage index.
-        onStage("read (stream, pass 1: check and context)")
+        // First read: check every row, count levels, sum the first-stage index.
+        onStage("read (stream, first read: check and context)")
         let duplicates = try DuplicateFinder(directory: input.workDirectory)
         var problems = ProblemLog(limit: input.problemLimit)
         var first = try readPass(input, villages: villages, options: options, strata: strata.count, stratum: stratum,
@@ -100,8 +100,8 @@ public enum StreamingScorer {
         if input.onError == .fail && !problems.isEmpty { throw DataErrors(problems) }
         let leaveOut = Set(repeats.map(\.line))
         if !leaveOut.isEmpty {
-            // Pass 2: the repeats counted in pass 1 must not count.
-            onStage("read (stream, pass 2: without repeated ids)")
+            // Read again: the repeats counted in the first read must not count.
+            onStage("read (stream, again without the repeated ids)")
             var ignored = ProblemLog(limit: 0)
             first = try readPass(input, villages: villages, options: options, strata: strata.count, stratum: stratum,
                                  firstStages: firstStages, leaveOut: leaveOut, problems: &ignored, duplicates: nil, onProgress: onProgress)
@@ -110,7 +110,7 @@ public enum StreamingScorer {
         clock.lap("read")
 
         // Second stages.
-        onStage("score (stream, pass 3: predict and bootstrap)")
+        onStage("score (stream, second read: predict and bootstrap)")
         var passes: [RegistryPass?] = Array(repeating: nil, count: strata.count)
         var models: [StratumModel] = []
         for (s, definition) in strata.enumerated() where first.stratumRows[s] > 0 {
@@ -130,7 +130,7 @@ public enum StreamingScorer {
         }
         clock.lap("pmt")
 
-        // Pass 3: predict, draw, add up, spill.
+        // Second read: predict, draw, add up, spill.
         let spill = try HouseholdSpill(directory: input.workDirectory, strata: strata.count)
         let scored = try scorePass(input, villages: villages, options: options, strata: strata.count, stratum: stratum,
                                    passes: passes, leaveOut: leaveOut, spill: spill, onProgress: onProgress)
@@ -172,7 +172,7 @@ public enum StreamingScorer {
                       rows: first.rows, rejected: first.rejected)
     }
 
-    /// What pass 1 (or 2) gathers.
+    /// What the first read (or the read without repeats) gathers.
     struct Checked {
         var rows = 0
         var rejected = 0
@@ -212,7 +212,7 @@ public enum StreamingScorer {
         return checked
     }
 
-    /// What pass 3 gathers.
+    /// What the second read gathers.
     struct Scored {
         var sums: VillageSums
         var replicatePoor: [Double]
