@@ -68,9 +68,9 @@ let package = Package(
             dependencies: ["TepatCLI", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
-        .testTarget(name: "TepatDataTests", dependencies: ["TepatData"]),
+        .testTarget(name: "TepatDataTests", dependencies: ["TepatData", "TepatRandom"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
-        .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra"]),
+        .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]),
         .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "TepatScoring", "TepatData", "TepatGenerator"]),
         .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatReporting", "TepatScoring", "TepatAllocation", "TepatData"]),
         // BadInput is the bad-input corpus the tests read from disk, not sources.

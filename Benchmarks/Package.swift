@@ -8,6 +8,18 @@ import PackageDescription
 // checkouts (a CI clone, a developer's work tree), so derive it.
 let tepat = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathComponent().lastPathComponent
 
+/// A benchmark executable in Benchmarks/NAME on the shared support, using these
+/// products of Tepat.
+func benchmark(_ name: String, using products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: ["BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")]
+            + products.map { .product(name: $0, package: tepat) },
+        path: "Benchmarks/" + name,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
+
 let package = Package(
     name: "TepatBenchmarks",
     platforms: [.macOS(.v14)],
@@ -24,50 +36,9 @@ let package = Package(
             ],
             path: "Support"
         ),
-        .executableTarget(
-            name: "Stages",
-            dependencies: [
-                "BenchmarkSupport",
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "TepatReporting", package: tepat),
-            ],
-            path: "Benchmarks/Stages",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Ingest",
-            dependencies: [
-                "BenchmarkSupport",
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "TepatData", package: tepat),
-                .product(name: "TepatGenerator", package: tepat),
-            ],
-            path: "Benchmarks/Ingest",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Scoring",
-            dependencies: [
-                "BenchmarkSupport",
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "TepatData", package: tepat),
-                .product(name: "TepatGenerator", package: tepat),
-                .product(name: "TepatScoring", package: tepat),
-                .product(name: "TepatAllocation", package: tepat),
-                .product(name: "TepatReporting", package: tepat),
-            ],
-            path: "Benchmarks/Scoring",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "Kernels",
-            dependencies: [
-                "BenchmarkSupport",
-                .product(name: "Benchmark", package: "benchmark"),
-                .product(name: "LinearAlgebra", package: tepat),
-            ],
-            path: "Benchmarks/Kernels",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmark("Stages", using: ["TepatReporting"]),
+        benchmark("Ingest", using: ["TepatData", "TepatGenerator"]),
+        benchmark("Scoring", using: ["TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatReporting"]),
+        benchmark("Kernels", using: ["LinearAlgebra"]),
     ]
 )

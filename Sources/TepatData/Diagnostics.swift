@@ -35,6 +35,11 @@ public struct DataProblem: Error, Sendable, Hashable, CustomStringConvertible {
         return subject.isEmpty ? "\(location): \(message)" : "\(location): \(subject): \(message)"
     }
 
+    /// Order of a file's problems as one serial read reports them: by line, then column.
+    public static func lineOrder(_ a: DataProblem, _ b: DataProblem) -> Bool {
+        (a.line, a.columnNumber ?? 0) < (b.line, b.columnNumber ?? 0)
+    }
+
     /// The problem as the reason column of rejected.csv: everything but the location.
     public var reason: String {
         var subject = column ?? ""

@@ -96,7 +96,7 @@ extension TableReader {
             table.append(contentsOf: part)
         }
         // In line order, as one serial pass reports them.
-        found.sort { ($0.line, $0.columnNumber ?? 0) < ($1.line, $1.columnNumber ?? 0) }
+        found.sort(by: DataProblem.lineOrder)
         var log = ProblemLog(limit: problemLimit)
         for p in found { log.record(p) }
         log.countOmitted(omitted)

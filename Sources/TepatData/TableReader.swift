@@ -174,7 +174,7 @@ public final class TableReader {
         guard sawRecords else { return nil }
         rowsRead += table.rowCount
         if !found.isEmpty {
-            found.sort { ($0.line, $0.columnNumber ?? 0) < ($1.line, $1.columnNumber ?? 0) }
+            found.sort(by: DataProblem.lineOrder)
             for p in found { problems.record(p) }
         }
         let rejected = bad.reduce(0) { $0 + ($1 ? 1 : 0) }
@@ -287,76 +287,56 @@ public final class TableReader {
             return false
         }
 
+        /// Decodes the batch into `column` in place: room for every row is made up
+        /// front (holding `missing`), then `decode` gives each present field's
+        /// value, nil to leave `missing` (a bad row, dropped later). One append
+        /// per value would check the array's sharing and capacity every time.
+        func decodeInPlace<T>(_ column: inout [T], missing: T, _ decode: (Int, UnsafeBufferPointer<UInt8>) -> T?) {
+            let start = column.count
+            column.append(contentsOf: repeatElement(missing, count: rows))
+            column.withUnsafeMutableBufferPointer { out in
+                for row in 0..<rows {
+                    let f = field(row)
+                    if handledAsMissing(row, f) { continue }
+                    if let value = decode(row, f) { out[start + row] = value }
+                }
+            }
+        }
+
         switch b.decoder {
         case .integer(let range):
-            // The batch's values are written into room made up front: an append
-            // per value checks the array's sharing and capacity every time.
-            var column = table.integerColumns[slot]
-            table.integerColumns[slot] = []  // keep the array uniquely referenced while writing
-            let start = column.count
-            column.append(contentsOf: repeatElement(missingInteger, count: rows))
-            column.withUnsafeMutableBufferPointer { out in
-                for row in 0..<rows {
-                    let f = field(row)
-                    if handledAsMissing(row, f) { continue }
-                    if b.sources.count == 1, let v = FieldParsing.integer(f), range.contains(v) {
-                        out[start + row] = Int32(truncatingIfNeeded: v)
-                        continue
-                    }
-                    out[start + row] = Int32(clamping: decodeIntegerSlowly(b, row: row, range: range, bad: &bad, problems: &found))
-                }
+            decodeInPlace(&table.integerColumns[slot], missing: missingInteger) { row, f in
+                if b.sources.count == 1, let v = FieldParsing.integer(f), range.contains(v) { return Int32(truncatingIfNeeded: v) }
+                return Int32(clamping: decodeIntegerSlowly(b, row: row, range: range, bad: &bad, problems: &found))
             }
-            table.integerColumns[slot] = column
         case .tokens(let tokens):
-            var column = table.integerColumns[slot]
-            table.integerColumns[slot] = []  // keep the array uniquely referenced while writing
-            let start = column.count
-            column.append(contentsOf: repeatElement(missingInteger, count: rows))
-            column.withUnsafeMutableBufferPointer { out in
-                for row in 0..<rows {
-                    let f = field(row)
-                    if handledAsMissing(row, f) { continue }
-                    let k = tokens.match(f)
-                    if k >= 0 {
-                        out[start + row] = tokens.values[k]
-                        continue
-                    }
-                    out[start + row] = 0
-                    bad[row] = true
-                    if let codebook, codebook.sources[b.spec.name] != nil || codebook.codes[b.spec.name] != nil {
-                        let known = tokens.names.joined(separator: ", ")
-                        found.append(problem(b, row: row, value: f, "code not in codebook \(codebook.name); known codes: \(known)"))
-                    } else {
-                        found.append(problem(b, row: row, value: f, (b.spec.kind == .binary ? "" : "unknown category; ") + expectation))
-                    }
+            decodeInPlace(&table.integerColumns[slot], missing: missingInteger) { row, f in
+                let k = tokens.match(f)
+                if k >= 0 { return tokens.values[k] }
+                bad[row] = true
+                if let codebook, codebook.sources[b.spec.name] != nil || codebook.codes[b.spec.name] != nil {
+                    let known = tokens.names.joined(separator: ", ")
+                    found.append(problem(b, row: row, value: f, "code not in codebook \(codebook.name); known codes: \(known)"))
+                } else {
+                    found.append(problem(b, row: row, value: f, (b.spec.kind == .binary ? "" : "unknown category; ") + expectation))
                 }
+                return nil
             }
-            table.integerColumns[slot] = column
         case let .number(minimum, exclusive, maximum):
-            var column = table.numberColumns[slot]
-            table.numberColumns[slot] = []  // keep the array uniquely referenced while writing
-            let start = column.count
-            column.append(contentsOf: repeatElement(missingNumber, count: rows))
-            column.withUnsafeMutableBufferPointer { out in
-                for row in 0..<rows {
-                    let f = field(row)
-                    if handledAsMissing(row, f) { continue }
-                    if let v = FieldParsing.number(f) {
-                        out[start + row] = v
-                        if v < minimum || (exclusive && v == minimum) || v > maximum {
-                            bad[row] = true
-                            found.append(problem(b, row: row, value: f, expectation))
-                        }
-                        continue
+            decodeInPlace(&table.numberColumns[slot], missing: missingNumber) { row, f in
+                if let v = FieldParsing.number(f) {
+                    if v < minimum || (exclusive && v == minimum) || v > maximum {
+                        bad[row] = true
+                        found.append(problem(b, row: row, value: f, expectation))
                     }
-                    out[start + row] = 0
-                    bad[row] = true
-                    let message = f.contains(UInt8(ascii: ",")) ? "use . as the decimal mark and no thousands separator; \(expectation)"
-                        : FieldParsing.looksNonFinite(f) ? "not a finite number; \(expectation)" : expectation
-                    found.append(problem(b, row: row, value: f, message))
+                    return v
                 }
+                bad[row] = true
+                let message = f.contains(UInt8(ascii: ",")) ? "use . as the decimal mark and no thousands separator; \(expectation)"
+                    : FieldParsing.looksNonFinite(f) ? "not a finite number; \(expectation)" : expectation
+                found.append(problem(b, row: row, value: f, message))
+                return nil
             }
-            table.numberColumns[slot] = column
         case .text(let identifier):
             // The column and the id index are taken out while appending, so
             // neither is looked up, nor checked for sharing, once a row.
@@ -378,29 +358,21 @@ public final class TableReader {
             table.textColumns[slot] = column
             if let index { identifiers[b.specIndex] = index }
         case .village:
-            var column = table.regionColumns[slot]
-            table.regionColumns[slot] = []  // keep the array uniquely referenced while writing
+            // The id index is taken out while decoding, so it is not looked up once a row.
             var index = identifiers.removeValue(forKey: b.specIndex)
-            let start = column.count
-            column.append(contentsOf: repeatElement(0, count: rows))
-            column.withUnsafeMutableBufferPointer { out in
-                for row in 0..<rows {
-                    let f = field(row)
-                    if handledAsMissing(row, f) { continue }
-                    if let code = RegionCode.parse(f), code.level == .village {
-                        out[start + row] = code.value
-                        // The same code spelled 35.14.01.2001 or 3514012001 is the same village.
-                        if index != nil, let earlier = index!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
-                            bad[row] = true
-                            found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
-                        }
-                    } else {
-                        bad[row] = true
-                        found.append(problem(b, row: row, value: f, RegionCode.explainInvalid(f, wanted: .village)))
-                    }
+            decodeInPlace(&table.regionColumns[slot], missing: 0) { row, f in
+                guard let code = RegionCode.parse(f), code.level == .village else {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, RegionCode.explainInvalid(f, wanted: .village)))
+                    return nil
                 }
+                // The same code spelled 35.14.01.2001 or 3514012001 is the same village.
+                if index != nil, let earlier = index!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
+                    bad[row] = true
+                    found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
+                }
+                return code.value
             }
-            table.regionColumns[slot] = column
             if let index { identifiers[b.specIndex] = index }
         case .nik:
             for row in 0..<rows {

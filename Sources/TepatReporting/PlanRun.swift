@@ -204,7 +204,7 @@ public struct PlanRun {
         let output = try StreamingScorer.score(input, options: options, clock: clock, onStage: onStage, onProgress: onProgress)
         data.problems.record(contentsOf: output.problems)
         let position = data.files.firstIndex { $0.name == Schemas.villages.fileName }.map { $0 + 1 } ?? 0
-        data.files.insert(LoadedFile(name: Schemas.households.fileName, path: path, rows: output.rows, rejected: output.rejected), at: position)
+        data.files.insert(LoadedFile(name: Schemas.households.fileName, path: path, rows: output.result.householdCount, rejected: output.rejected), at: position)
         return (data, output)
     }
 }

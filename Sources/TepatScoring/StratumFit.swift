@@ -25,7 +25,7 @@ struct StratumFirstStage {
         let base = try FeatureEncoder(
             survey: survey, registryCounts: registryCounts, villageCodes: villages.codes.map(\.value),
             minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
-            strictCategories: options.strictCategories && !registryCounts.isEmpty)
+            strictCategories: options.strictCategories)
         guard survey.count > base.terms.count + 1 else {
             throw ScoringError.surveyTooSmall(rows: survey.count, terms: base.terms.count + 1)
         }

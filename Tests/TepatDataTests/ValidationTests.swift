@@ -1,5 +1,6 @@
 import XCTest
 @testable import TepatData
+import TepatRandom
 
 /// A valid household row; tests override single values to make one problem each.
 func householdRow(_ id: String, _ overrides: [String: String] = [:]) -> [String: String] {
@@ -228,7 +229,7 @@ final class DuplicateFinderTests: XCTestCase {
         let directory = NSTemporaryDirectory() + "tepat-duplicates-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var random = SystemRandomNumberGenerator()
+        var random = Xoshiro256(splitMixFrom: 11)  // seeded: the same ids on every run
         let finder = try DuplicateFinder(directory: directory, partitionBits: 3)
         var firstLine: [String: Int] = [:]
         var expected: [(Int, Int)] = []

@@ -41,7 +41,7 @@ final class HouseholdChunks {
 
     /// The reader's problems and those of unknown villages, in line order.
     var problems: [DataProblem] {
-        (reader.problems.problems + villageProblems).sorted { ($0.line, $0.columnNumber ?? 0) < ($1.line, $1.columnNumber ?? 0) }
+        (reader.problems.problems + villageProblems).sorted(by: DataProblem.lineOrder)
     }
     var problemsOmitted: Int { reader.problems.omitted }
 

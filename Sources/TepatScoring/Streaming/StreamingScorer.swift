@@ -51,7 +51,7 @@ public enum StreamingScorer {
         public var deciles: (HouseholdSpill.Record) -> Int
         /// Problems of households.csv (rows left out with `.skip`).
         public var problems: ProblemLog
-        public var rows: Int
+        /// Rows left out (the rows kept are `result.householdCount`).
         public var rejected: Int
     }
 
@@ -169,7 +169,7 @@ public enum StreamingScorer {
             overall: ExpectedFGT(p0: weighted.p0 / persons, p1: weighted.p1 / persons, p2: weighted.p2 / persons),
             overallPoorPersons: measures.poorPersons.reduce(0, +), householdCount: first.rows)
         return Output(result: result, spill: spill, deciles: { deciles.decile(of: $0) }, problems: problems,
-                      rows: first.rows, rejected: first.rejected)
+                      rejected: first.rejected)
     }
 
     /// What the first read (or the read without repeats) gathers.
@@ -288,7 +288,7 @@ public enum StreamingScorer {
 
     private static func sortedByLine(_ log: ProblemLog) -> ProblemLog {
         var sorted = ProblemLog(limit: log.limit)
-        for p in log.problems.sorted(by: { ($0.line, $0.columnNumber ?? 0) < ($1.line, $1.columnNumber ?? 0) }) { sorted.record(p) }
+        for p in log.problems.sorted(by: DataProblem.lineOrder) { sorted.record(p) }
         sorted.countOmitted(log.omitted)
         return sorted
     }
