@@ -189,13 +189,17 @@ public struct FundAllocationProblem: Sendable {
     /// second round is needed.
     public func solve() throws -> FundAllocation {
         let (net, map) = network()
-        // Warm up with each budget priced at the greedy rule's last household:
-        // the first phase then funds mostly households the optimum keeps.
-        // (Province: 109k pivots cold, 59k warm, with blocks of 3√m.)
+        // Warm up with each budget priced at the marginal value of the pooled
+        // problem (BudgetPrices), or failing that at the greedy rule's last
+        // household: the first phase then funds the households the optimum
+        // keeps. Synthetic province (4,000 villages): 113k pivots and 4.8 s with
+        // the greedy rule's prices, 49k and 1.5 s with the pooled ones (and the
+        // reverse network, see NetworkSimplex.solve).
         var warmUp = [Double](repeating: 0, count: net.arcCount)
         let greedy = Baselines.greedyRun(self)
-        for f in funders.indices { warmUp[map.budgetArc[f]] = greedy.prices[f] }
-        let solution = NetworkSimplex.solve(net, warmUp: warmUp)
+        let prices = BudgetPrices.estimate(self, rough: greedy.prices) ?? greedy.prices
+        for f in funders.indices { warmUp[map.budgetArc[f]] = prices[f] }
+        let solution = NetworkSimplex.solve(net, warmUp: warmUp, reversed: true)
         guard solution.status == .optimal else { throw AllocationError.infeasible(explainInfeasibility()) }
         var plan = read(solution, net, map)
         plan.greedyBenefit = greedy.benefit

@@ -61,11 +61,23 @@ public enum NetworkSimplex {
     ///   optimal tree with the true costs. Good guesses of the duals (a funder's
     ///   marginal value on its budget arc) make the first phase take only choices
     ///   that the second keeps; any guess gives the same, exact optimum.
-    public static func solve(_ network: FlowNetwork, tolerance: Double = 1e-12, warmUp: [Double]? = nil) -> FlowSolution {
+    /// - Parameter reversed: solve the reverse network instead (every arc turned
+    ///   round, supplies negated): the same flows, potentials negated back, but a
+    ///   different spanning tree. A strongly feasible tree hangs arcs without
+    ///   flow pointing away from the root, and the crash start grows the tree
+    ///   from the nodes with supply. Forward, everything an allocation's funders
+    ///   could reach but do not fund hangs below the funders, and every change of
+    ///   a funder's price re-prices it; reversed, it hangs below the villages,
+    ///   from the sink's side, which few pivots move. (Synthetic province with
+    ///   good warm-up prices: 3.0 s forward, 1.5 s reversed; Jawa Timur 2.3 s
+    ///   and 1.5 s.)
+    public static func solve(
+        _ network: FlowNetwork, tolerance: Double = 1e-12, warmUp: [Double]? = nil, reversed: Bool = false
+    ) -> FlowSolution {
         let n = network.nodeCount, m = network.arcCount
         let root = n
         // Shift lower bounds: flow = lower + f', 0 ≤ f' ≤ upper − lower.
-        var supply = network.supply + [0]
+        var supply = (reversed ? network.supply.map { -$0 } : network.supply) + [0]
         var tail = [Int](repeating: 0, count: m + n), head = tail
         // Segments of every arc, artificial ones last (one segment each).
         var segmentStart = network.segmentStart
@@ -84,7 +96,8 @@ public enum NetworkSimplex {
         }
         var warming = warmUp != nil
         for e in 0..<m {
-            tail[e] = network.tail[e]; head[e] = network.head[e]
+            tail[e] = reversed ? network.head[e] : network.tail[e]
+            head[e] = reversed ? network.tail[e] : network.head[e]
             if network.lower[e] != 0 {
                 supply[tail[e]] -= network.lower[e]
                 supply[head[e]] += network.lower[e]
@@ -507,6 +520,6 @@ public enum NetworkSimplex {
         }
         return FlowSolution(
             status: feasible ? .optimal : .infeasible, flow: result,
-            potential: Array(potential.prefix(n)), totalCost: total, pivots: pivots)
+            potential: reversed ? potential.prefix(n).map { -$0 } : Array(potential.prefix(n)), totalCost: total, pivots: pivots)
     }
 }

@@ -185,6 +185,33 @@ final class FundAllocationTests: XCTestCase {
         }
         XCTAssertGreaterThan(checked, 50)
     }
+    /// Without per-village shares, floors or caps, pooling the village×programs
+    /// that the same funders may pay for changes nothing a funder sees, so the
+    /// pooled problem's marginal values (the warm-up's prices) equal the whole
+    /// problem's, to 1e-9 relative, on random problems. (Rough prices of 10⁻¹²
+    /// keep every household in the pool.)
+    func testPooledBudgetPricesEqualMarginalValuesWithoutVillageLimits() throws {
+        var rng = NormalSampler(seed: 63, stream: 5)
+        var binding = 0
+        for instance in 0..<300 {
+            var p = randomProblem(&rng)
+            for f in p.funders.indices { p.funders[f].maxSharePerVillage = 1 }
+            p.floors = p.floors.map { _ in 0 }
+            p.villageCap = nil
+            let plan = try p.solve()
+            let rough = [Double](repeating: 1e-12, count: p.funders.count)
+            guard let prices = BudgetPrices.estimate(p, rough: rough) else {
+                XCTFail("instance \(instance): no estimate")
+                continue
+            }
+            for f in p.funders.indices {
+                XCTAssertEqual(prices[f], plan.marginalValue[f], accuracy: 1e-9 * max(1e-12, plan.marginalValue[f]), "instance \(instance) funder \(f)")
+                if plan.marginalValue[f] > 0 { binding += 1 }
+            }
+        }
+        XCTAssertGreaterThan(binding, 100, "enough binding budgets to mean something")
+    }
+
     /// The four baseline rules on a case worked by hand. Program cost 10;
     /// village 0 has households worth 5 and 1 (rates 0.5, 0.1), village 1 worth
     /// 3 and 2 (0.3, 0.2). Funder A has 25 for both villages, B has 10 for

@@ -57,14 +57,21 @@ final class NetworkSimplexTests: XCTestCase {
                 net.addArc(from: from, to: to, lower: lower, upper: upper, cost: cost)
             }
             let solution = NetworkSimplex.solve(net)
+            // The reverse network has the same optimum; its potentials, negated
+            // back, must price the forward network.
+            let reversed = NetworkSimplex.solve(net, reversed: true)
             switch denseLPOptimum(net) {
             case nil:
                 XCTAssertEqual(solution.status, .infeasible, "instance \(instance)")
+                XCTAssertEqual(reversed.status, .infeasible, "instance \(instance) reversed")
             case let value?:
                 feasible += 1
                 XCTAssertEqual(solution.status, .optimal, "instance \(instance)")
                 XCTAssertEqual(solution.totalCost, value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance)")
                 assertComplementarySlackness(net, solution)
+                XCTAssertEqual(reversed.status, .optimal, "instance \(instance) reversed")
+                XCTAssertEqual(reversed.totalCost, value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance) reversed")
+                assertComplementarySlackness(net, reversed)
             }
         }
         XCTAssertGreaterThan(feasible, 300, "enough feasible instances to mean something")
@@ -104,12 +111,15 @@ final class NetworkSimplexTests: XCTestCase {
             // change the optimum the second phase reaches.
             let warmUp = (0..<net.arcCount).map { _ in rng.index(3) == 0 ? (rng.normal() * 4).rounded() / 2 : 0 }
             let warmed = NetworkSimplex.solve(net, warmUp: warmUp)
+            // As the allocation solves: warmed up, on the reverse network.
+            let warmedReversed = NetworkSimplex.solve(net, warmUp: warmUp, reversed: true)
             let parallel = net.expanded()
             let reference = NetworkSimplex.solve(parallel)
             switch denseLPOptimum(parallel) {
             case nil:
                 XCTAssertEqual(solution.status, .infeasible, "instance \(instance)")
                 XCTAssertEqual(warmed.status, .infeasible, "instance \(instance) warmed")
+                XCTAssertEqual(warmedReversed.status, .infeasible, "instance \(instance) warmed, reversed")
             case let value?:
                 feasible += 1
                 XCTAssertEqual(solution.status, .optimal, "instance \(instance)")
@@ -117,6 +127,13 @@ final class NetworkSimplexTests: XCTestCase {
                 XCTAssertEqual(solution.totalCost, reference.totalCost, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance)")
                 XCTAssertEqual(warmed.status, .optimal, "instance \(instance) warmed")
                 XCTAssertEqual(warmed.totalCost, value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance) warmed")
+                XCTAssertEqual(warmedReversed.status, .optimal, "instance \(instance) warmed, reversed")
+                XCTAssertEqual(warmedReversed.totalCost, value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance) warmed, reversed")
+                for e in 0..<net.arcCount {
+                    let (up, down) = warmedReversed.reducedCosts(net, arc: e)
+                    if let up { XCTAssertGreaterThanOrEqual(up, -1e-9, "instance \(instance) arc \(e) forward, reversed") }
+                    if let down { XCTAssertLessThanOrEqual(down, 1e-9, "instance \(instance) arc \(e) backward, reversed") }
+                }
                 XCTAssertEqual(solution.totalCost, (0..<net.arcCount).reduce(0.0) { $0 + net.cost(of: solution.flow[$1], on: $1) },
                                accuracy: 1e-9 * max(1, abs(value)), "instance \(instance): cost of the flows")
                 for e in 0..<net.arcCount {
