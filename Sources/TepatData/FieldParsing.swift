@@ -173,46 +173,69 @@ struct IdentifierIndex {
     }
 }
 
-/// Category or yes/no tokens in one contiguous byte array, matched without
-/// touching any reference-counted storage in the per-field loop.
+/// Category or yes/no tokens, matched ASCII case-insensitively without touching
+/// any reference-counted storage in the per-field loop. Fields of one byte (yes/no
+/// columns and numeric codes: most of a household file) are looked up in a table;
+/// fields of up to 16 bytes are packed, lowercased, into two words and compared
+/// with the tokens packed the same way.
 struct TokenTable {
-    private var bytes: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
+    private struct Packed: Equatable {
+        var low: UInt64
+        var high: UInt64
+        var length: Int
+    }
+
+    private var tokens: [[UInt8]] = []
+    private var packed: [Packed] = []
     private(set) var values: [Int32] = []
+    /// Token index of each one-byte field (both cases of a letter), -1 for none.
+    private var byByte = [Int32](repeating: -1, count: 256)
 
     init(_ tokens: [([UInt8], Int32)]) {
         for (token, value) in tokens {
-            starts.append(bytes.count)
-            lengths.append(token.count)
-            bytes.append(contentsOf: token.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 })
+            let lowered = token.map(TokenTable.lowercased)
+            if lowered.count == 1 && byByte[Int(lowered[0])] < 0 {
+                let k = Int32(self.tokens.count)
+                byByte[Int(lowered[0])] = k
+                if lowered[0] >= 97 && lowered[0] <= 122 { byByte[Int(lowered[0]) - 32] = k }
+            }
+            // A token longer than 16 bytes gets length -1: no packed field equals it.
+            packed.append(lowered.withUnsafeBufferPointer { TokenTable.pack($0) } ?? Packed(low: 0, high: 0, length: -1))
+            self.tokens.append(lowered)
             values.append(value)
         }
     }
 
-    var names: [String] {
-        (0..<starts.count).map { String(decoding: bytes[starts[$0]..<(starts[$0] + lengths[$0])], as: UTF8.self) }
+    var names: [String] { tokens.map { String(decoding: $0, as: UTF8.self) } }
+
+    @inline(__always)
+    private static func lowercased(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+
+    /// The field's bytes, lowercased, in two words; nil above 16 bytes.
+    @inline(__always)
+    private static func pack(_ field: UnsafeBufferPointer<UInt8>) -> Packed? {
+        guard field.count <= 16 else { return nil }
+        var low: UInt64 = 0, high: UInt64 = 0
+        for i in 0..<min(8, field.count) { low |= UInt64(lowercased(field[i])) << (8 * UInt64(i)) }
+        if field.count > 8 {
+            for i in 8..<field.count { high |= UInt64(lowercased(field[i])) << (8 * UInt64(i - 8)) }
+        }
+        return Packed(low: low, high: high, length: field.count)
     }
 
     /// Index of the token equal to `field` (ASCII case-insensitive), or -1.
     @inline(__always)
     func match(_ field: UnsafeBufferPointer<UInt8>) -> Int {
-        bytes.withUnsafeBufferPointer { all in
-            lengths.withUnsafeBufferPointer { lengths in
-                starts.withUnsafeBufferPointer { starts in
-                    for k in 0..<lengths.count where lengths[k] == field.count {
-                        var equal = true
-                        let s = starts[k]
-                        for i in 0..<field.count {
-                            var c = field[i]
-                            if c >= 65 && c <= 90 { c += 32 }
-                            if c != all[s + i] { equal = false; break }
-                        }
-                        if equal { return k }
-                    }
-                    return -1
-                }
-            }
+        if field.count == 1 { return byByte.withUnsafeBufferPointer { Int($0[Int(field[0])]) } }
+        guard let key = TokenTable.pack(field) else { return longMatch(field) }
+        return packed.withUnsafeBufferPointer { packed in
+            for k in 0..<packed.count where packed[k] == key { return k }
+            return -1
         }
+    }
+
+    @inline(never)
+    private func longMatch(_ field: UnsafeBufferPointer<UInt8>) -> Int {
+        tokens.firstIndex { $0.count == field.count && zip($0, field).allSatisfy { $0 == TokenTable.lowercased($1) } } ?? -1
     }
 }

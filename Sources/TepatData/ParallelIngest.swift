@@ -4,8 +4,10 @@ import Glibc
 #endif
 
 /// Reading a whole file on several cores: the file is cut into parts at record
-/// boundaries and each part is decoded by its own reader; the tables are then
-/// joined in order and ids are checked across parts.
+/// boundaries and each part is decoded by its own reader, which numbers its lines
+/// from 1 and records its ids without checking them. The parts are then joined
+/// in order, their lines shifted to the file's, and ids checked across the whole
+/// file at once by sorting.
 extension TableReader {
     public struct FileResult: Sendable {
         public var table: Table
@@ -30,27 +32,32 @@ extension TableReader {
             let table = try first.readAll()
             return FileResult(table: table, problems: first.problems, rowsRejected: first.rowsRejected)
         }
-        first.csv.limit(toOffset: starts[0].offset)
-        first.bytesToJoin = size - starts[0].offset
+        first.csv.limit(toOffset: starts[0])
+        first.bytesToJoin = size - starts[0]
+        first.deferIdentifierChecks()
         var readers = [first]
         for (k, start) in starts.enumerated() {
-            let end = k + 1 < starts.count ? starts[k + 1].offset : size
+            let end = k + 1 < starts.count ? starts[k + 1] : size
+            // Lines counted from 1 within the part; shifted once the parts
+            // before it have been read and their lines counted.
             let csv = try CSVReader(
-                path: path, displayName: first.displayName, part: start.offset..<end,
-                header: first.csv.header, delimiter: first.csv.delimiter, firstLine: start.line)
-            readers.append(try TableReader(csv: csv, schema: schema, codebook: codebook, problemLimit: problemLimit))
+                path: path, displayName: first.displayName, part: start..<end,
+                header: first.csv.header, delimiter: first.csv.delimiter, firstLine: 1)
+            let reader = try TableReader(csv: csv, schema: schema, codebook: codebook, problemLimit: problemLimit)
+            reader.deferIdentifierChecks()
+            readers.append(reader)
         }
 
-        let results = WorkerSlots<Result<Table, DataErrors>>(count: readers.count)
+        let results = WorkerSlots<Result<PartRead, DataErrors>>(count: readers.count)
         // Each worker touches only its own reader.
         let workers = PartReaders(readers: readers)
         DispatchQueue.concurrentPerform(iterations: readers.count) { k in
-            results.store(k, Result { () throws(DataErrors) -> Table in try workers.readers[k].readAll() })
+            results.store(k, Result { () throws(DataErrors) -> PartRead in try PartRead(workers.readers[k]) })
         }
-        var tables: [Table] = []
+        var read: [PartRead?] = []
         for k in readers.indices {
             switch results.value(k) {
-            case .success(let table): tables.append(table)
+            case .success(let part): read.append(part)
             case .failure(let error): throw error
             }
         }
@@ -64,43 +71,82 @@ extension TableReader {
 
         var found: [DataProblem] = []
         var omitted = 0
-        var rejected = 0
-        var table = tables[0]
+        // Taken out of `read`, so the columns are not shared and grow in place.
+        guard let firstPart = read[0].take() else { preconditionFailure("no first part") }
+        var (table, bad) = (firstPart.table, firstPart.bad)
+        var sightings = firstPart.sightings.mapValues { [$0] }
+        var nextLine = readers[0].csv.nextLine
         for k in readers.indices {
             found += readers[k].problems.problems
             omitted += readers[k].problems.omitted
-            rejected += readers[k].rowsRejected
             if k == 0 { continue }
-            // Ids seen in earlier parts: a repeat is a duplicate, as in a serial read.
-            var part = tables[k]
-            var keep = [Bool](repeating: true, count: part.rowCount)
-            for (specIndex, _) in first.identifiers {
-                let spec = schema.columns[specIndex]
-                let ids = part.texts(spec.name)
-                for r in 0..<part.rowCount {
-                    let earlier = ids.withBytes(at: r) { first.identifiers[specIndex]!.insert(FieldParsing.hash($0), line: part.lines[r]) }
-                    if let earlier, keep[r] {
-                        keep[r] = false
-                        found.append(DataProblem(
-                            file: first.displayName, line: part.lines[r],
-                            columnNumber: first.csv.header.firstIndex { $0.lowercased() == spec.name }.map { $0 + 1 },
-                            column: spec.name, value: DisplayValue.make(ids[r]),
-                            message: "duplicate \(spec.name) (first on line \(earlier))"))
-                    }
-                }
+            let shift = nextLine - 1
+            nextLine += readers[k].csv.nextLine - 1
+            guard var part = read[k].take() else { continue }
+            part.table.shiftLines(by: shift)
+            for i in (found.count - readers[k].problems.problems.count)..<found.count where found[i].line > 0 { found[i].line += shift }
+            for (column, seen) in part.sightings {
+                let offset = table.rowCount
+                sightings[column]!.append(seen.map { IdentifierSighting(hash: $0.hash, row: $0.row + offset) })
             }
-            if keep.contains(false) {
-                rejected += keep.filter { !$0 }.count
-                part = part.filtered(keep)
-            }
-            table.append(contentsOf: part)
+            table.appendConcurrently(contentsOf: part.table)
+            bad += part.bad
         }
+        found += checkIdentifiers(sightings, in: table, reader: first, bad: &bad)
+        let rejected = bad.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if rejected > 0 { table.removeRows(bad) }
         // In line order, as one serial pass reports them.
         found.sort(by: DataProblem.lineOrder)
         var log = ProblemLog(limit: problemLimit)
         for p in found { log.record(p) }
         log.countOmitted(omitted)
         return FileResult(table: table, problems: log, rowsRejected: rejected)
+    }
+
+    /// Every id seen again after its first row (in file order), as a serial read
+    /// reports it: the repeat is a problem and its row is bad. `sightings` holds
+    /// each part's ids sorted by hash and row, rows counted across the parts.
+    private static func checkIdentifiers(
+        _ sightings: [Int: [[IdentifierSighting]]], in table: Table, reader: TableReader, bad: inout [Bool]
+    ) -> [DataProblem] {
+        var found: [DataProblem] = []
+        for (column, parts) in sightings.sorted(by: { $0.key < $1.key }) {
+            let spec = reader.schema.columns[column]
+            let columnNumber = reader.columnNumber(of: spec.name)
+            let seen = IdentifierSighting.merged(parts)
+            var i = 0
+            while i < seen.count {
+                var j = i + 1
+                while j < seen.count && seen[j].hash == seen[i].hash {
+                    let row = seen[j].row
+                    bad[row] = true
+                    let value: String
+                    switch spec.kind.storage {
+                    case .region: value = RegionCode(uncheckedValue: table.regionColumns[table.slot[column]][row], level: .village).description
+                    default: value = table.textColumns[table.slot[column]].withBytes(at: row) { DisplayValue.make($0, personal: spec.isPersonal) }
+                    }
+                    found.append(DataProblem(
+                        file: reader.displayName, line: table.lines[row], columnNumber: columnNumber,
+                        column: columnNumber.map { reader.csv.header[$0 - 1] } ?? spec.name, value: value,
+                        message: "duplicate \(spec.name) (first on line \(table.lines[seen[i].row]))"))
+                    j += 1
+                }
+                i = j
+            }
+        }
+        return found
+    }
+}
+
+/// What a worker read from one part: every row, bad ones marked, and its ids.
+private struct PartRead {
+    var table: Table
+    var bad: [Bool]
+    var sightings: [Int: [IdentifierSighting]]
+
+    init(_ reader: TableReader) throws(DataErrors) {
+        (table, bad) = try reader.nextUnfilteredChunk(maxRows: .max) ?? (Table(schema: reader.schema, present: reader.present), [])
+        sightings = reader.sightings.mapValues(IdentifierSighting.sortedByHash)
     }
 }
 
@@ -120,9 +166,10 @@ public final class WorkerSlots<Value>: @unchecked Sendable {
 /// Finds where to cut a CSV file into parts without cutting a record: at a line
 /// end preceded by an even number of quote characters (outside any quoted field).
 enum FileSplitter {
-    /// Byte offset and physical line number where parts 2…`parts` start; nil when
-    /// the file cannot be split safely (no `\n` line ends, or unreadable).
-    static func recordStarts(path: String, parts: Int) -> [(offset: Int, line: Int)]? {
+    /// Byte offsets where parts 2…`parts` start; nil when the file cannot be
+    /// split safely (no `\n` line ends, or unreadable). Lines are not counted
+    /// here: each part counts its own as it is read.
+    static func recordStarts(path: String, parts: Int) -> [Int]? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -132,7 +179,7 @@ enum FileSplitter {
         guard size > 0, let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != MAP_FAILED else { return nil }
         defer { munmap(mapped, size) }
         let base = mapped.assumingMemoryBound(to: UInt8.self)
-        // Files with lone \\r line ends are read serially.
+        // Files with lone \r line ends are read serially.
         guard memchr(base, 10, min(size, 1 << 16)) != nil else { return nil }
 
         func count(_ byte: Int32, from: Int, to: Int) -> Int {
@@ -143,21 +190,19 @@ enum FileSplitter {
             }
             return n
         }
-        var starts: [(offset: Int, line: Int)] = []
-        var position = 0, quotes = 0, newlines = 0
+        var starts: [Int] = []
+        var position = 0, quotes = 0
         for k in 1..<parts {
             let target = max(position, size * k / parts)
             quotes += count(34, from: position, to: target)
-            newlines += count(10, from: position, to: target)
             position = target
             while position < size {
                 guard let hit = memchr(base + position, 10, size - position) else { return starts.isEmpty ? nil : starts }
                 let lineEnd = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                 quotes += count(34, from: position, to: lineEnd)
-                newlines += 1
                 position = lineEnd + 1
                 if quotes % 2 == 0 {
-                    if position < size { starts.append((position, newlines + 1)) }
+                    if position < size { starts.append(position) }
                     break
                 }
             }

@@ -1,3 +1,4 @@
+import Foundation
 /// Text values stored end to end in one byte array: one allocation per column
 /// instead of one per value.
 public struct TextColumn: Sendable, Equatable {
@@ -37,6 +38,23 @@ public struct TextColumn: Sendable, Equatable {
     }
 
     public var values: [String] { (0..<count).map { self[$0] } }
+
+    /// Removes the values marked in `remove`, in place.
+    mutating func removeValues(_ remove: [Bool]) {
+        var kept = 0, written = 0, start = 0
+        for i in ends.indices {
+            let end = ends[i]
+            if !remove[i] {
+                if written != start { for k in 0..<(end - start) { bytes[written + k] = bytes[start + k] } }
+                written += end - start
+                ends[kept] = written
+                kept += 1
+            }
+            start = end
+        }
+        bytes.removeLast(bytes.count - written)
+        ends.removeLast(ends.count - kept)
+    }
 }
 
 /// A validated file held by column. Integers, yes/no and category indices are
@@ -112,6 +130,62 @@ public struct Table: Sendable {
         lines.reserveCapacity(rows)
     }
 
+    /// Adds `shift` to every row's line (a part of a file read on its own).
+    mutating func shiftLines(by shift: Int) {
+        guard shift != 0 else { return }
+        for i in lines.indices { lines[i] += shift }
+    }
+
+    /// Removes the rows marked in `remove`, in place: the kept rows move up.
+    mutating func removeRows(_ remove: [Bool]) {
+        func compact<T>(_ column: inout [T]) {
+            var kept = 0
+            for r in column.indices where !remove[r] {
+                column[kept] = column[r]
+                kept += 1
+            }
+            column.removeLast(column.count - kept)
+        }
+        for i in integerColumns.indices { compact(&integerColumns[i]) }
+        for i in numberColumns.indices { compact(&numberColumns[i]) }
+        for i in regionColumns.indices { compact(&regionColumns[i]) }
+        for i in textColumns.indices { textColumns[i].removeValues(remove) }
+        compact(&lines)
+        rowCount = lines.count
+    }
+
+    /// Appends another part of the same file, a column per task on all cores:
+    /// joining the parts of a file read in parallel is otherwise a serial copy
+    /// of half the table.
+    mutating func appendConcurrently(contentsOf other: Table) {
+        let counts = [integerColumns.count, numberColumns.count, textColumns.count, regionColumns.count]
+        let tasks = counts.reduce(1, +)  // and the lines
+        integerColumns.withUnsafeMutableBufferPointer { integers in
+            numberColumns.withUnsafeMutableBufferPointer { numbers in
+                textColumns.withUnsafeMutableBufferPointer { texts in
+                    regionColumns.withUnsafeMutableBufferPointer { regions in
+                        withUnsafeMutablePointer(to: &lines) { lines in
+                            // Each task appends to one column of its own.
+                            let columns = ColumnsBeingJoined(integers: integers, numbers: numbers, texts: texts, regions: regions, lines: lines)
+                            DispatchQueue.concurrentPerform(iterations: tasks) { k in
+                                var k = k
+                                if k < counts[0] { columns.integers[k].append(contentsOf: other.integerColumns[k]); return }
+                                k -= counts[0]
+                                if k < counts[1] { columns.numbers[k].append(contentsOf: other.numberColumns[k]); return }
+                                k -= counts[1]
+                                if k < counts[2] { columns.texts[k].append(contentsOf: other.textColumns[k]); return }
+                                k -= counts[2]
+                                if k < counts[3] { columns.regions[k].append(contentsOf: other.regionColumns[k]); return }
+                                columns.lines.pointee.append(contentsOf: other.lines)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        rowCount += other.rowCount
+    }
+
     /// Appends another chunk of the same file.
     public mutating func append(contentsOf other: Table) {
         for i in integerColumns.indices { integerColumns[i].append(contentsOf: other.integerColumns[i]) }
@@ -122,4 +196,13 @@ public struct Table: Sendable {
         rowCount += other.rowCount
     }
 
+}
+
+/// A table's columns, each appended to by one task of `appendConcurrently`.
+private struct ColumnsBeingJoined: @unchecked Sendable {
+    let integers: UnsafeMutableBufferPointer<[Int32]>
+    let numbers: UnsafeMutableBufferPointer<[Double]>
+    let texts: UnsafeMutableBufferPointer<TextColumn>
+    let regions: UnsafeMutableBufferPointer<[Int64]>
+    let lines: UnsafeMutablePointer<[Int]>
 }

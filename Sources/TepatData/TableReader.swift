@@ -24,6 +24,9 @@ public final class TableReader {
     private let rules: [(parts: [Int], total: Int, message: String)]
     /// Per identifier column (schema index): hashes of the ids seen, with lines.
     var identifiers: [Int: IdentifierIndex] = [:]
+    /// Per identifier column, when the caller checks ids itself
+    /// (`deferIdentifierChecks`): every id's hash and row, in row order.
+    private(set) var sightings: [Int: [IdentifierSighting]] = [:]
     private var batch = CSVBatch()
 
     /// How one schema column is read from the file.
@@ -153,12 +156,33 @@ public final class TableReader {
         }
     }
 
+    /// Records each id's hash and row (in `sightings`) instead of checking it
+    /// against the ids seen before: a reader of one part of a file, whose ids
+    /// are checked across all parts at once when the parts are joined.
+    func deferIdentifierChecks() {
+        for (k, _) in identifiers { sightings[k] = [] }
+        identifiers = [:]
+    }
+
     /// Reads up to `maxRows` records into a new table of the good rows; nil at the end.
     ///
     /// Decoding runs a column at a time over the whole batch: one dispatch on the
     /// column's decoder, then a tight loop over rows. Problems are then put back in
     /// line order, and rows with any problem are dropped.
     public func nextChunk(maxRows: Int = 65_536) throws(DataErrors) -> Table? {
+        guard let (chunk, bad) = try nextUnfilteredChunk(maxRows: maxRows) else { return nil }
+        var table = chunk
+        let rejected = bad.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if rejected > 0 {
+            rowsRejected += rejected
+            table.removeRows(bad)
+        }
+        return table
+    }
+
+    /// Up to `maxRows` records with the rows that have problems still in (their
+    /// bad values as placeholders), marked in `bad`; nil at the end.
+    func nextUnfilteredChunk(maxRows: Int) throws(DataErrors) -> (table: Table, bad: [Bool])? {
         var table = Table(schema: schema, present: present)
         var bad: [Bool] = []
         var found: [DataProblem] = []
@@ -177,12 +201,7 @@ public final class TableReader {
             found.sort(by: DataProblem.lineOrder)
             for p in found { problems.record(p) }
         }
-        let rejected = bad.reduce(0) { $0 + ($1 ? 1 : 0) }
-        if rejected > 0 {
-            rowsRejected += rejected
-            table = table.filtered(bad.map { !$0 })
-        }
-        return table
+        return (table, bad)
     }
 
     static let batchRows = 2_048
@@ -222,6 +241,7 @@ public final class TableReader {
             let estimate = rows + (csv.bytesLeft + bytesToJoin) / max(1, batch.byteSpan / rows) * 21 / 20
             table.reserveCapacity(min(estimate, maximumChunkRows))
             for (k, _) in identifiers { identifiers[k]!.reserve(estimate) }
+            for (k, _) in sightings { sightings[k]!.reserveCapacity(estimate) }
         }
         for row in 0..<rows { table.lines.append(batch.line(row: row)) }
         table.rowCount += rows
@@ -291,6 +311,8 @@ public final class TableReader {
         /// front (holding `missing`), then `decode` gives each present field's
         /// value, nil to leave `missing` (a bad row, dropped later). One append
         /// per value would check the array's sharing and capacity every time.
+        /// Each `decode` keeps the common case short and calls out (never
+        /// inlined) to word a problem.
         func decodeInPlace<T>(_ column: inout [T], missing: T, _ decode: (Int, UnsafeBufferPointer<UInt8>) -> T?) {
             let start = column.count
             column.append(contentsOf: repeatElement(missing, count: rows))
@@ -310,17 +332,25 @@ public final class TableReader {
                 return Int32(clamping: decodeIntegerSlowly(b, row: row, range: range, bad: &bad, problems: &found))
             }
         case .tokens(let tokens):
-            decodeInPlace(&table.integerColumns[slot], missing: missingInteger) { row, f in
-                let k = tokens.match(f)
-                if k >= 0 { return tokens.values[k] }
-                bad[row] = true
-                if let codebook, codebook.sources[b.spec.name] != nil || codebook.codes[b.spec.name] != nil {
-                    let known = tokens.names.joined(separator: ", ")
-                    found.append(problem(b, row: row, value: f, "code not in codebook \(codebook.name); known codes: \(known)"))
-                } else {
-                    found.append(problem(b, row: row, value: f, (b.spec.kind == .binary ? "" : "unknown category; ") + expectation))
+            // Written out, not through decodeInPlace: the compiler kept that
+            // closure a call per field, a tenth of an ingest (30 of the 46
+            // household columns are yes/no or categories).
+            let start = table.integerColumns[slot].count
+            table.integerColumns[slot].append(contentsOf: repeatElement(missingInteger, count: rows))
+            tokens.values.withUnsafeBufferPointer { values in
+                table.integerColumns[slot].withUnsafeMutableBufferPointer { out in
+                    for row in 0..<rows {
+                        let f = field(row)
+                        if handledAsMissing(row, f) { continue }
+                        let k = tokens.match(f)
+                        if k >= 0 {
+                            out[start + row] = values[k]
+                        } else {
+                            bad[row] = true
+                            found.append(unknownToken(b, tokens, row: row, value: f))
+                        }
+                    }
                 }
-                return nil
             }
         case let .number(minimum, exclusive, maximum):
             decodeInPlace(&table.numberColumns[slot], missing: missingNumber) { row, f in
@@ -332,9 +362,7 @@ public final class TableReader {
                     return v
                 }
                 bad[row] = true
-                let message = f.contains(UInt8(ascii: ",")) ? "use . as the decimal mark and no thousands separator; \(expectation)"
-                    : FieldParsing.looksNonFinite(f) ? "not a finite number; \(expectation)" : expectation
-                found.append(problem(b, row: row, value: f, message))
+                found.append(notANumber(b, row: row, value: f))
                 return nil
             }
         case .text(let identifier):
@@ -343,6 +371,8 @@ public final class TableReader {
             var column = table.textColumns[slot]
             table.textColumns[slot] = TextColumn()
             var index = identifier ? identifiers.removeValue(forKey: b.specIndex) : nil
+            var seen = identifier ? sightings.removeValue(forKey: b.specIndex) : nil
+            let base = table.rowCount - rows
             for row in 0..<rows {
                 let f = field(row)
                 column.append(f)
@@ -353,27 +383,39 @@ public final class TableReader {
                 } else if index != nil, let earlier = index!.insert(FieldParsing.hash(f), line: batch.line(row: row)) {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
+                } else if seen != nil {
+                    seen!.append(IdentifierSighting(hash: FieldParsing.hash(f), row: base + row))
                 }
             }
             table.textColumns[slot] = column
             if let index { identifiers[b.specIndex] = index }
+            if let seen { sightings[b.specIndex] = seen }
         case .village:
             // The id index is taken out while decoding, so it is not looked up once a row.
             var index = identifiers.removeValue(forKey: b.specIndex)
+            var seen = sightings.removeValue(forKey: b.specIndex)
+            let base = table.rowCount - rows
             decodeInPlace(&table.regionColumns[slot], missing: 0) { row, f in
                 guard let code = RegionCode.parse(f), code.level == .village else {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, RegionCode.explainInvalid(f, wanted: .village)))
                     return nil
                 }
-                // The same code spelled 35.14.01.2001 or 3514012001 is the same village.
-                if index != nil, let earlier = index!.insert(UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, line: batch.line(row: row)) {
+                // The same code spelled 35.14.01.2001 or 3514012001 is the same
+                // village; a repeat is shown as the code, dotted.
+                let hash = UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15
+                if index != nil, let earlier = index!.insert(hash, line: batch.line(row: row)) {
                     bad[row] = true
-                    found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
+                    found.append(DataProblem(
+                        file: displayName, line: batch.line(row: row), columnNumber: source + 1, column: csv.header[source],
+                        value: code.description, message: "duplicate \(b.spec.name) (first on line \(earlier))"))
+                } else if seen != nil {
+                    seen!.append(IdentifierSighting(hash: hash, row: base + row))
                 }
                 return code.value
             }
             if let index { identifiers[b.specIndex] = index }
+            if let seen { sightings[b.specIndex] = seen }
         case .nik:
             for row in 0..<rows {
                 let f = field(row)
@@ -413,8 +455,28 @@ public final class TableReader {
         }
     }
 
+    /// A yes/no or category field that matches no token.
+    @inline(never)
+    private func unknownToken(_ b: Binding, _ tokens: TokenTable, row: Int, value f: UnsafeBufferPointer<UInt8>) -> DataProblem {
+        if let codebook, codebook.sources[b.spec.name] != nil || codebook.codes[b.spec.name] != nil {
+            let known = tokens.names.joined(separator: ", ")
+            return problem(b, row: row, value: f, "code not in codebook \(codebook.name); known codes: \(known)")
+        }
+        return problem(b, row: row, value: f, (b.spec.kind == .binary ? "" : "unknown category; ") + b.spec.kind.expectation)
+    }
+
+    /// A number field that does not read as a number.
+    @inline(never)
+    private func notANumber(_ b: Binding, row: Int, value f: UnsafeBufferPointer<UInt8>) -> DataProblem {
+        let expectation = b.spec.kind.expectation
+        let message = f.contains(UInt8(ascii: ",")) ? "use . as the decimal mark and no thousands separator; \(expectation)"
+            : FieldParsing.looksNonFinite(f) ? "not a finite number; \(expectation)" : expectation
+        return problem(b, row: row, value: f, message)
+    }
+
     /// Integer fields that miss the fast path: sums over several source columns
     /// (codebooks) and every kind of bad value, each with its own message.
+    @inline(never)
     private func decodeIntegerSlowly(_ b: Binding, row: Int, range: ClosedRange<Int>, bad: inout [Bool], problems found: inout [DataProblem]) -> Int {
         var total = 0
         for (k, j) in b.sources.enumerated() {
@@ -450,6 +512,71 @@ public final class TableReader {
                 }
             }
         }
+    }
+}
+
+/// An id met in a row: its hash (as `IdentifierIndex` keys it) and the row.
+struct IdentifierSighting {
+    var hash: UInt64
+    var row: Int
+
+    /// By hash, then row: a repeated id's first row comes first.
+    static func order(_ a: IdentifierSighting, _ b: IdentifierSighting) -> Bool {
+        a.hash != b.hash ? a.hash < b.hash : a.row < b.row
+    }
+
+    /// `items`, in row order, sorted by hash then row: a least-significant-digit
+    /// radix sort, 11 bits a pass. Each pass is stable, so rows stay in order
+    /// within a hash. (A comparison sort took 6% of an ingest's CPU.)
+    static func sortedByHash(_ items: [IdentifierSighting]) -> [IdentifierSighting] {
+        var from = items
+        var to = items
+        let bits = 11, buckets = 1 << 11
+        var counts = [Int](repeating: 0, count: buckets)
+        from.withUnsafeMutableBufferPointer { a in
+            to.withUnsafeMutableBufferPointer { b in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    var source = a, target = b
+                    for shift in stride(from: 0, to: 64, by: bits) {
+                        for i in 0..<buckets { counts[i] = 0 }
+                        for item in source { counts[Int((item.hash >> UInt64(shift)) & UInt64(buckets - 1))] += 1 }
+                        var total = 0
+                        for i in 0..<buckets { let c = counts[i]; counts[i] = total; total += c }
+                        for item in source {
+                            let digit = Int((item.hash >> UInt64(shift)) & UInt64(buckets - 1))
+                            target[counts[digit]] = item
+                            counts[digit] += 1
+                        }
+                        swap(&source, &target)
+                    }
+                }
+            }
+        }
+        // Six passes, each from one array to the other: the last wrote `from`.
+        return from
+    }
+
+    /// Sorted lists (by `order`) merged into one.
+    static func merged(_ lists: [[IdentifierSighting]]) -> [IdentifierSighting] {
+        var lists = lists
+        while lists.count > 1 {
+            var next: [[IdentifierSighting]] = []
+            for k in stride(from: 0, to: lists.count, by: 2) {
+                guard k + 1 < lists.count else { next.append(lists[k]); continue }
+                let a = lists[k], b = lists[k + 1]
+                var out: [IdentifierSighting] = []
+                out.reserveCapacity(a.count + b.count)
+                var i = 0, j = 0
+                while i < a.count && j < b.count {
+                    if order(b[j], a[i]) { out.append(b[j]); j += 1 } else { out.append(a[i]); i += 1 }
+                }
+                out += a[i...]
+                out += b[j...]
+                next.append(out)
+            }
+            lists = next
+        }
+        return lists.first ?? []
     }
 }
 

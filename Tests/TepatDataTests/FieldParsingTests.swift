@@ -79,3 +79,25 @@ final class CSVWriterGuardTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + ".partial"))
     }
 }
+
+final class TokenTableTests: XCTestCase {
+    /// Token matching (one-byte table, packed words, and the long path) against
+    /// a plain case-insensitive comparison, on tokens of 1 to 20 bytes, fields
+    /// in either case, and near misses (one byte changed, cut, or extended).
+    func testTokenMatchAgreesWithPlainComparison() {
+        let tokens = ["0", "1", "y", "N", "own", "rent", "pln_meter", "pln_non_meter", "wood_high", "lpg_3kg",
+                      "exactly16bytes__", "seventeen_bytes__", "a_token_of_twenty___", "own"]
+        let table = TokenTable(tokens.enumerated().map { (Array($1.utf8), Int32($0 * 10)) })
+        func reference(_ field: String) -> Int {
+            tokens.firstIndex { $0.lowercased() == field.lowercased() } ?? -1
+        }
+        var fields: [String] = ["", "Y", "n", "2", "OWN", "Own", "owner", "ow", "PLN_METER", "pln_meteR", "pln_meters",
+                                "EXACTLY16BYTES__", "exactly16bytes_", "Seventeen_Bytes__", "seventeen_bytes_x", "A_TOKEN_OF_TWENTY___"]
+        for token in tokens { fields += [token, token.uppercased(), String(token.dropLast()), token + "x", "x" + token.dropFirst()] }
+        for field in fields {
+            let k = Array(field.utf8).withUnsafeBufferPointer { table.match($0) }
+            XCTAssertEqual(k, reference(field), "field \"\(field)\"")
+            if k >= 0 { XCTAssertEqual(table.values[k], Int32(k * 10)) }
+        }
+    }
+}

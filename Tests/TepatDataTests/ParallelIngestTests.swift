@@ -1,14 +1,18 @@
 import XCTest
 @testable import TepatData
+import TepatRandom
 
 /// Reading a file in parts on several cores must give exactly what one serial
 /// pass gives: the same rows in the same order, the same problems.
 final class ParallelIngestTests: XCTestCase {
-    func makeFile(rows: Int, duplicateAt: Int? = nil, badAt: Int? = nil, quotedNewlines: Bool = false) -> (ScratchDirectory, String) {
+    func makeFile(
+        rows: Int, duplicateAt: Int? = nil, badAt: Int? = nil, quotedNewlines: Bool = false, repeats: [Int: Int] = [:], bad: Set<Int> = []
+    ) -> (ScratchDirectory, String) {
         var lines: [[String: String]] = []
         for i in 0..<rows {
-            var row = householdRow(i == duplicateAt ? "H00001" : "H\(String(i).leftPadded(to: 5))")
-            if i == badAt { row["toilet"] = "golden" }
+            let id = i == duplicateAt ? 1 : repeats[i] ?? i
+            var row = householdRow("H\(String(id).leftPadded(to: 5))")
+            if i == badAt || bad.contains(i) { row["toilet"] = "golden" }
             lines.append(row)
         }
         var text = householdsCSV(lines)
@@ -47,6 +51,39 @@ final class ParallelIngestTests: XCTestCase {
         XCTAssertEqual(result.problems.count, 2)
         XCTAssertTrue(result.problems.problems[0].description.contains("duplicate household_id (first on line 3)"), result.problems.problems[0].description)
         _ = dir
+    }
+
+    /// Repeats within a part, across parts, three times over, and of a row that
+    /// is itself bad (its id still counts as seen, as in a serial read): the
+    /// parts' sorted ids must find each, with the first line, as one pass does.
+    func testRepeatsWithinAndAcrossPartsAsSerial() throws {
+        let repeats = [10: 0, 20: 0, 1_500: 7, 2_400: 2_300, 2_999: 2_300, 2_000: 900, 2_950: 2_940]
+        let (dir, path) = makeFile(rows: 3_000, repeats: repeats, bad: [900, 2_950])
+        for parts in [2, 3, 7] { try assertSameAsSerial(path, parts: parts) }
+        let result = try TableReader.readFile(path: path, schema: Schemas.households, displayName: "households.csv", cores: 3, minimumPartBytes: 1)
+        let duplicates = result.problems.problems.filter { $0.message.hasPrefix("duplicate") }
+        XCTAssertEqual(duplicates.map(\.line), [12, 22, 1_502, 2_002, 2_402, 2_952, 3_001])
+        XCTAssertEqual(duplicates.last?.message, "duplicate household_id (first on line 2302)")
+        XCTAssertEqual(result.rowsRejected, 8, "seven repeats and the bad row 900 (the bad row 2,950 is also a repeat)")
+        _ = dir
+    }
+
+    /// The radix sort orders sightings as the comparison sort does, keeping rows
+    /// in order within a hash, and merging sorted parts gives one sorted list.
+    func testSightingsSortAndMergeAsComparisonSort() {
+        var rng = Xoshiro256(splitMixFrom: 39)
+        for size in [0, 1, 2, 100, 5_000] {
+            // Few distinct hashes, spread over all 64 bits, so ties are common.
+            let hashes = (0..<max(1, size / 3)).map { _ in rng.next() }
+            let items = (0..<size).map { IdentifierSighting(hash: hashes[Int(rng.next() % UInt64(hashes.count))], row: $0) }
+            let expected = items.sorted(by: IdentifierSighting.order)
+            let sorted = IdentifierSighting.sortedByHash(items)
+            XCTAssertEqual(sorted.map(\.hash), expected.map(\.hash), "size \(size)")
+            XCTAssertEqual(sorted.map(\.row), expected.map(\.row), "size \(size)")
+            let cut1 = size / 3, cut2 = 2 * size / 3
+            let parts = [Array(items[..<cut1]), Array(items[cut1..<cut2]), Array(items[cut2...])].map(IdentifierSighting.sortedByHash)
+            XCTAssertEqual(IdentifierSighting.merged(parts).map(\.row), expected.map(\.row), "size \(size) merged")
+        }
     }
 
     func testCutsNeverFallInsideQuotedLineBreaks() throws {

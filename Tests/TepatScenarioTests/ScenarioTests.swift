@@ -11,8 +11,8 @@ final class ScenarioTests: XCTestCase {
     lazy var folder: String = {
         let dir = NSTemporaryDirectory() + "tepat-scenario-\(getpid())-\(UUID().uuidString)"
         try! FileManager.default.createDirectory(atPath: dir + "/other", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/other/survey_2025.csv", contents: Data("x\n".utf8))
-        FileManager.default.createFile(atPath: dir + "/codes.yaml", contents: Data("x: 1\n".utf8))
+        precondition(FileManager.default.createFile(atPath: dir + "/other/survey_2025.csv", contents: Data("x\n".utf8)))
+        precondition(FileManager.default.createFile(atPath: dir + "/codes.yaml", contents: Data("x: 1\n".utf8)))
         return dir
     }()
 

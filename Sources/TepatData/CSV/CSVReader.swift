@@ -82,6 +82,9 @@ public final class CSVReader {
         self.partStart = part.lowerBound
     }
 
+    /// Physical line at which the next record starts.
+    var nextLine: Int { line }
+
     /// Bytes left to parse: unread file bytes (up to the end of this reader's
     /// part) plus what is buffered. For sizing tables before they fill.
     public var bytesLeft: Int {
@@ -329,9 +332,8 @@ public struct CSVBatch {
     }
 
     var base: UnsafeMutablePointer<UInt8>? = nil
-    /// Where each field starts and ends in the buffer: one array, so a field is
-    /// one append and one cache line.
-    var fields: [(start: Int, end: Int)] = []
+    /// Where each field starts and ends in the buffer.
+    let fields = FieldBounds()
     var rowFirstField: [Int] = [0]
     var rowLines: [Int] = []
     /// Structural problems (unclosed or stray quotes) by row.
@@ -341,7 +343,7 @@ public struct CSVBatch {
 
     mutating func reset(base: UnsafeMutablePointer<UInt8>) {
         self.base = base
-        fields.removeAll(keepingCapacity: true)
+        fields.removeAll()
         rowFirstField.removeAll(keepingCapacity: true)
         rowFirstField.append(0)
         rowLines.removeAll(keepingCapacity: true)
@@ -349,7 +351,7 @@ public struct CSVBatch {
     }
 
     @inline(__always) mutating func appendField(start: Int, end: Int) {
-        fields.append((start, end))
+        fields.append(start: start, end: end)
     }
 
     mutating func finishRow(line: Int) {
@@ -360,23 +362,23 @@ public struct CSVBatch {
     /// Collapses `""` to `"` inside field `f`, in place.
     mutating func unescapeField(_ f: Int) {
         guard let base else { return }
-        var r = fields[f].start, w = fields[f].start
-        let e = fields[f].end
+        var r = fields.start(f), w = fields.start(f)
+        let e = fields.end(f)
         while r < e {
             base[w] = base[r]
             if base[r] == UInt8(ascii: "\"") && r + 1 < e && base[r + 1] == UInt8(ascii: "\"") { r += 1 }
             r += 1
             w += 1
         }
-        fields[f].end = w
+        fields.setEnd(f, w)
     }
 
     public var rowCount: Int { rowLines.count }
 
     /// Bytes spanned by the batch's records, for estimating rows in a file.
     public var byteSpan: Int {
-        guard let first = fields.first?.start, rowCount > 0 else { return 0 }
-        return fields[rowFirstField[rowCount] - 1].end - first + rowCount
+        guard fields.count > 0, rowCount > 0 else { return 0 }
+        return fields.end(rowFirstField[rowCount] - 1) - fields.start(0) + rowCount
     }
 
     @inline(__always) public func fieldCount(row: Int) -> Int {
@@ -388,8 +390,44 @@ public struct CSVBatch {
 
     @inline(__always) public func field(row: Int, column: Int) -> UnsafeBufferPointer<UInt8> {
         let f = rowFirstField[row] + column
-        let bounds = fields[f]
-        return UnsafeBufferPointer(start: base! + bounds.start, count: bounds.end - bounds.start)
+        let start = fields.start(f)
+        return UnsafeBufferPointer(start: base! + start, count: fields.end(f) - start)
+    }
+}
+
+/// Start and end offsets of a batch's fields in the reader's buffer, as 32-bit
+/// pairs in storage of its own. Parsing appends one per field, and decoding a
+/// column reads one per row, a row's width apart: at half the size of two
+/// `Int`s, twice as many rows' offsets stay in cache, and an append checks
+/// only the capacity (not, as an array's, whether the storage is shared).
+/// Copies of a batch share it; a reader keeps one batch.
+final class FieldBounds {
+    private var bounds: UnsafeMutablePointer<UInt32>
+    private var capacity = 4096
+    private(set) var count = 0
+
+    init() { bounds = .allocate(capacity: 2 * capacity) }
+    deinit { bounds.deallocate() }
+
+    @inline(__always) func append(start: Int, end: Int) {
+        if count == capacity { grow() }
+        // A buffer never exceeds CSVReader.maximumRecordBytes × 2, far below 2³².
+        bounds[2 * count] = UInt32(truncatingIfNeeded: start)
+        bounds[2 * count + 1] = UInt32(truncatingIfNeeded: end)
+        count += 1
+    }
+
+    @inline(__always) func start(_ f: Int) -> Int { Int(bounds[2 * f]) }
+    @inline(__always) func end(_ f: Int) -> Int { Int(bounds[2 * f + 1]) }
+    func setEnd(_ f: Int, _ end: Int) { bounds[2 * f + 1] = UInt32(truncatingIfNeeded: end) }
+    func removeAll() { count = 0 }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: 4 * capacity)
+        bigger.update(from: bounds, count: 2 * count)
+        bounds.deallocate()
+        bounds = bigger
+        capacity *= 2
     }
 }
 
