@@ -86,6 +86,28 @@ final class ParallelIngestTests: XCTestCase {
         }
     }
 
+    /// Removing rows in place keeps exactly the unmarked rows, in order, in every
+    /// kind of column (integers, categories, numbers, text, village codes, lines),
+    /// as gathering them into a new table does.
+    func testRemovingRowsInPlaceEqualsGatheringTheOthers() throws {
+        let (dir, path) = makeFile(rows: 500)
+        let table = try TableReader(path: path, schema: Schemas.households, displayName: "households.csv").readAll()
+        var rng = Xoshiro256(splitMixFrom: 77)
+        for share in [0, 1, 3, 10] {  // none, a tenth, ..., all removed
+            let remove = (0..<table.rowCount).map { _ in Int(rng.next() % 10) < share }
+            var inPlace = table
+            inPlace.removeRows(remove)
+            let gathered = table.filtered(remove.map { !$0 })
+            XCTAssertEqual(inPlace.rowCount, gathered.rowCount, "share \(share)")
+            XCTAssertEqual(inPlace.lines, gathered.lines, "share \(share)")
+            XCTAssertEqual(inPlace.integerColumns, gathered.integerColumns, "share \(share)")
+            XCTAssertEqual(inPlace.numberColumns, gathered.numberColumns, "share \(share)")
+            XCTAssertEqual(inPlace.textColumns, gathered.textColumns, "share \(share)")
+            XCTAssertEqual(inPlace.regionColumns, gathered.regionColumns, "share \(share)")
+        }
+        _ = dir
+    }
+
     func testCutsNeverFallInsideQuotedLineBreaks() throws {
         let (dir, path) = makeFile(rows: 3_000, quotedNewlines: true)
         for parts in [2, 5] { try assertSameAsSerial(path, parts: parts) }
