@@ -14,7 +14,7 @@
 /// solve then changes a budget's price only by the guess's error. Every change
 /// of a price re-prices the part of the spanning tree below that funder, often
 /// half the tree. On the synthetic province (4,000 villages) the greedy rule's
-/// guesses, 1–20% off, left 64,000 such pivots (4.8 s); exact guesses leave
+/// guesses, 1–21% off, left 64,000 such pivots (4.8 s); exact guesses leave
 /// tens (1.3 s).
 enum BudgetPrices {
     /// Marginal value per rupiah of each funder's budget in the pooled problem

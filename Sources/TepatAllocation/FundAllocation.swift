@@ -193,7 +193,7 @@ public struct FundAllocationProblem: Sendable {
         // problem (BudgetPrices), or failing that at the greedy rule's last
         // household: the first phase then funds the households the optimum
         // keeps. Synthetic province (4,000 villages): 113k pivots and 4.8 s with
-        // the greedy rule's prices, 49k and 1.5 s with the pooled ones (and the
+        // the greedy rule's prices, 49k and 1.6–2.3 s with the pooled ones (and the
         // reverse network, see NetworkSimplex.solve).
         var warmUp = [Double](repeating: 0, count: net.arcCount)
         let greedy = Baselines.greedyRun(self)
