@@ -60,18 +60,20 @@ public final class DuplicateFinder {
                 throw DataErrors(DataProblem(file: path, message: "cannot read back a temporary file of the duplicate check"))
             }
             try? FileManager.default.removeItem(atPath: path)
-            var entries: [(hash: UInt64, line: Int)] = []
-            entries.reserveCapacity(data.count / 16)
+            // Written in line order, so the stable radix sort keeps lines in
+            // order within a hash.
+            var written: [IdentifierSighting] = []
+            written.reserveCapacity(data.count / 16)
             data.withUnsafeBytes { raw in
                 let words = raw.bindMemory(to: UInt64.self)
-                for e in stride(from: 0, to: words.count - 1, by: 2) { entries.append((words[e], Int(words[e + 1]))) }
+                for e in stride(from: 0, to: words.count - 1, by: 2) { written.append(IdentifierSighting(hash: words[e], row: Int(words[e + 1]))) }
             }
-            entries.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.line < $1.line }
+            let entries = IdentifierSighting.sortedByHash(written)
             var i = 0
             while i < entries.count {
                 var j = i + 1
                 while j < entries.count && entries[j].hash == entries[i].hash {
-                    repeats.append((entries[j].line, entries[i].line))
+                    repeats.append((entries[j].row, entries[i].row))
                     j += 1
                 }
                 i = j

@@ -515,7 +515,8 @@ public final class TableReader {
     }
 }
 
-/// An id met in a row: its hash (as `IdentifierIndex` keys it) and the row.
+/// An id met in a row: its hash (as `IdentifierIndex` keys it) and the row (or,
+/// in `DuplicateFinder`, the line) it was met on.
 struct IdentifierSighting {
     var hash: UInt64
     var row: Int

@@ -92,8 +92,19 @@ public enum StreamingScorer {
         first.rows -= repeats.count
         first.rejected += repeats.count
         let idColumn = first.idColumnNumber
+        // The repeated ids themselves, for the messages: the first read kept
+        // only their hashes. Read up to the last repeat shown, fields split but
+        // not decoded.
+        var repeatedIds: [Int: String] = [:]
+        if let idColumn, !repeats.isEmpty {
+            onStage("read (stream, the repeated ids to quote)")
+            repeatedIds = try CSVReader.fields(
+                path: input.householdsPath, displayName: Schemas.households.fileName, column: idColumn - 1,
+                lines: Set(repeats.prefix(input.problemLimit).map(\.line)))
+        }
         for (line, firstLine) in repeats {
             problems.record(DataProblem(file: Schemas.households.fileName, line: line, columnNumber: idColumn, column: "household_id",
+                                        value: repeatedIds[line].map { DisplayValue.make($0) },
                                         message: "duplicate household_id (first on line \(firstLine))"))
         }
         if !repeats.isEmpty { problems = sortedByLine(problems) }
