@@ -175,34 +175,19 @@ public enum DataDirectory {
         _ table: Table, log: inout ProblemLog,
         problem: (Int) -> (column: String, value: String, message: String)?
     ) -> Table? {
-        var keep = [Bool](repeating: true, count: table.rowCount)
+        var remove = [Bool](repeating: false, count: table.rowCount)
         var any = false
         for r in 0..<table.rowCount {
             if let p = problem(r) {
-                keep[r] = false
+                remove[r] = true
                 any = true
                 log.record(DataProblem(file: table.schema.fileName, line: table.lines[r], column: p.column, value: p.value, message: p.message))
             }
         }
-        return any ? table.filtered(keep) : table
+        guard any else { return table }
+        var kept = table
+        kept.removeRows(remove)
+        return kept
     }
 }
 
-extension Table {
-    /// The rows where `keep` is true.
-    public func filtered(_ keep: [Bool]) -> Table {
-        var out = Table(schema: schema, present: present)
-        let rows = keep.indices.filter { keep[$0] }
-        out.integerColumns = integerColumns.map { c in rows.map { c[$0] } }
-        out.numberColumns = numberColumns.map { c in rows.map { c[$0] } }
-        out.textColumns = textColumns.map { c in
-            var t = TextColumn()
-            for r in rows { c.withBytes(at: r) { t.append($0) } }
-            return t
-        }
-        out.regionColumns = regionColumns.map { c in rows.map { c[$0] } }
-        out.lines = rows.map { lines[$0] }
-        out.rowCount = rows.count
-        return out
-    }
-}

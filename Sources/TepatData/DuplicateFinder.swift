@@ -5,7 +5,7 @@ import Foundation
 /// 64-bit hash and line go to one of `partitions` files by the hash's top bits;
 /// each partition is then sorted on its own, so memory is one partition's
 /// entries (16 bytes an id, 1/64 of the file's), and a repeat is two equal
-/// hashes next to each other. As in `IdentifierIndex`, ids are compared by
+/// hashes next to each other. As in `readFile`, ids are compared by
 /// hash: two different ids collide with probability about n²/2⁶⁵.
 public final class DuplicateFinder {
     private let directory: String

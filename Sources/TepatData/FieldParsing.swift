@@ -121,58 +121,6 @@ enum FieldParsing {
     }
 }
 
-/// Open-addressing set of 64-bit identifier hashes with the line each was first
-/// seen on: 16 bytes a key, so 40 million households fit in about 1 GiB. A key
-/// and its line share a slot, so a probe touches one cache line.
-struct IdentifierIndex {
-    private struct Slot {
-        var key: UInt64
-        var line: Int32
-    }
-
-    private var slots: [Slot]
-    private var mask: Int
-    private(set) var count = 0
-
-    init(expected: Int = 1024) {
-        var size = 1024
-        while size < expected * 2 { size <<= 1 }
-        slots = Array(repeating: Slot(key: 0, line: 0), count: size)
-        mask = size - 1
-    }
-
-    /// Grows once to hold `expected` keys at most half full.
-    mutating func reserve(_ expected: Int) {
-        while slots.count < expected * 2 { grow() }
-    }
-
-    /// Inserts; returns the earlier line if the hash was already present.
-    mutating func insert(_ hash: UInt64, line: Int) -> Int? {
-        if count * 2 >= slots.count { grow() }
-        let key = hash == 0 ? 1 : hash  // 0 marks an empty slot
-        let mask = self.mask
-        let earlier: Int? = slots.withUnsafeMutableBufferPointer { slots in
-            var i = Int(truncatingIfNeeded: key) & mask
-            while slots[i].key != 0 {
-                if slots[i].key == key { return Int(slots[i].line) }
-                i = (i + 1) & mask
-            }
-            slots[i] = Slot(key: key, line: Int32(clamping: line))
-            return nil
-        }
-        if earlier == nil { count += 1 }
-        return earlier
-    }
-
-    private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: Slot(key: 0, line: 0), count: old.count * 2)
-        mask = slots.count - 1
-        count = 0
-        for slot in old where slot.key != 0 { _ = insert(slot.key, line: Int(slot.line)) }
-    }
-}
-
 /// Category or yes/no tokens, matched ASCII case-insensitively without touching
 /// any reference-counted storage in the per-field loop. Fields of one byte (yes/no
 /// columns and numeric codes: most of a household file) are looked up in a table;

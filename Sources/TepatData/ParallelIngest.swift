@@ -29,12 +29,10 @@ extension TableReader {
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let parts = min(max(1, cores), size / max(1, minimumPartBytes))
         guard parts >= 2, let starts = FileSplitter.recordStarts(path: path, parts: parts), !starts.isEmpty else {
-            let table = try first.readAll()
-            return FileResult(table: table, problems: first.problems, rowsRejected: first.rowsRejected)
+            return try joined([first])
         }
         first.csv.limit(toOffset: starts[0])
         first.bytesToJoin = size - starts[0]
-        first.deferIdentifierChecks()
         var readers = [first]
         for (k, start) in starts.enumerated() {
             let end = k + 1 < starts.count ? starts[k + 1] : size
@@ -43,11 +41,24 @@ extension TableReader {
             let csv = try CSVReader(
                 path: path, displayName: first.displayName, part: start..<end,
                 header: first.csv.header, delimiter: first.csv.delimiter, firstLine: 1)
-            let reader = try TableReader(csv: csv, schema: schema, codebook: codebook, problemLimit: problemLimit)
-            reader.deferIdentifierChecks()
-            readers.append(reader)
+            readers.append(try TableReader(csv: csv, schema: schema, codebook: codebook, problemLimit: problemLimit))
         }
+        let result = try joined(readers)
+        // A part that saw a broken quote may have been cut inside a quoted field
+        // by the stray quote: read such a file again serially for exact messages.
+        if readers.contains(where: { $0.problems.problems.contains { $0.message.contains("quote") } }) {
+            let serial = try TableReader(path: path, schema: schema, codebook: codebook, displayName: displayName, problemLimit: problemLimit)
+            let table = try serial.readAll()
+            return FileResult(table: table, problems: serial.problems, rowsRejected: serial.rowsRejected)
+        }
+        return result
+    }
 
+    /// Reads each reader's records (one thread each), joins them in order with
+    /// lines shifted to the file's, and checks ids across all of them. One
+    /// reader is a serial read (`readAll`).
+    static func joined(_ readers: [TableReader]) throws(DataErrors) -> FileResult {
+        let first = readers[0]
         let results = WorkerSlots<Result<PartRead, DataErrors>>(count: readers.count)
         // Each worker touches only its own reader.
         let workers = PartReaders(readers: readers)
@@ -61,13 +72,6 @@ extension TableReader {
             case .failure(let error): throw error
             }
         }
-        // A part that saw a broken quote may have been cut inside a quoted field
-        // by the stray quote: read such a file again serially for exact messages.
-        if readers.contains(where: { $0.problems.problems.contains { $0.message.contains("quote") } }) {
-            let serial = try TableReader(path: path, schema: schema, codebook: codebook, displayName: displayName, problemLimit: problemLimit)
-            let table = try serial.readAll()
-            return FileResult(table: table, problems: serial.problems, rowsRejected: serial.rowsRejected)
-        }
 
         var found: [DataProblem] = []
         var omitted = 0
@@ -75,7 +79,7 @@ extension TableReader {
         guard let firstPart = read[0].take() else { preconditionFailure("no first part") }
         var (table, bad) = (firstPart.table, firstPart.bad)
         var sightings = firstPart.sightings.mapValues { [$0] }
-        var nextLine = readers[0].csv.nextLine
+        var nextLine = first.csv.nextLine
         for k in readers.indices {
             found += readers[k].problems.problems
             omitted += readers[k].problems.omitted
@@ -97,7 +101,7 @@ extension TableReader {
         if rejected > 0 { table.removeRows(bad) }
         // In line order, as one serial pass reports them.
         found.sort(by: DataProblem.lineOrder)
-        var log = ProblemLog(limit: problemLimit)
+        var log = ProblemLog(limit: first.problems.limit)
         for p in found { log.record(p) }
         log.countOmitted(omitted)
         return FileResult(table: table, problems: log, rowsRejected: rejected)

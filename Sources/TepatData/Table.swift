@@ -137,7 +137,7 @@ public struct Table: Sendable {
     }
 
     /// Removes the rows marked in `remove`, in place: the kept rows move up.
-    mutating func removeRows(_ remove: [Bool]) {
+    public mutating func removeRows(_ remove: [Bool]) {
         func compact<T>(_ column: inout [T]) {
             var kept = 0
             for r in column.indices where !remove[r] {

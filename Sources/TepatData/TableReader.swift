@@ -22,10 +22,8 @@ public final class TableReader {
     private let bindings: [Binding]
     let present: [Bool]
     private let rules: [(parts: [Int], total: Int, message: String)]
-    /// Per identifier column (schema index): hashes of the ids seen, with lines.
-    var identifiers: [Int: IdentifierIndex] = [:]
-    /// Per identifier column, when the caller checks ids itself
-    /// (`deferIdentifierChecks`): every id's hash and row, in row order.
+    /// Per identifier column (schema index): every id's hash and row in the
+    /// current chunk, in row order; `readAll` and `readFile` find the repeats.
     private(set) var sightings: [Int: [IdentifierSighting]] = [:]
     private var batch = CSVBatch()
 
@@ -54,14 +52,14 @@ public final class TableReader {
 
     public convenience init(
         path: String, schema: FileSchema, codebook: Codebook? = nil, displayName: String? = nil,
-        problemLimit: Int = 10_000, chunkBytes: Int = CSVReader.defaultChunkBytes, indexIdentifiers: Bool = true
+        problemLimit: Int = 10_000, chunkBytes: Int = CSVReader.defaultChunkBytes, recordIdentifiers: Bool = true
     ) throws(DataErrors) {
         try self.init(
             csv: try CSVReader(path: path, displayName: displayName, chunkBytes: chunkBytes),
             schema: schema, codebook: codebook, problemLimit: problemLimit)
-        // A streamed run checks ids with a `DuplicateFinder` instead: this index
-        // grows with the file.
-        if !indexIdentifiers { identifiers = [:] }
+        // A reader of chunks (`nextChunk`) has no use for them: a streamed run
+        // checks ids with a `DuplicateFinder`.
+        if !recordIdentifiers { sightings = [:] }
     }
 
     /// Reads records from `csv`, whose header has been read (by it or, for a part
@@ -114,7 +112,7 @@ public final class TableReader {
             return parts.isEmpty ? nil : (parts, t, rule.message)
         }
         for b in bindings where (b.decoder.isIdentifier || b.spec.unique) && !b.sources.isEmpty {
-            identifiers[b.specIndex] = IdentifierIndex()
+            sightings[b.specIndex] = []
         }
     }
 
@@ -156,19 +154,13 @@ public final class TableReader {
         }
     }
 
-    /// Records each id's hash and row (in `sightings`) instead of checking it
-    /// against the ids seen before: a reader of one part of a file, whose ids
-    /// are checked across all parts at once when the parts are joined.
-    func deferIdentifierChecks() {
-        for (k, _) in identifiers { sightings[k] = [] }
-        identifiers = [:]
-    }
-
     /// Reads up to `maxRows` records into a new table of the good rows; nil at the end.
     ///
     /// Decoding runs a column at a time over the whole batch: one dispatch on the
     /// column's decoder, then a tight loop over rows. Problems are then put back in
-    /// line order, and rows with any problem are dropped.
+    /// line order, and rows with any problem are dropped. Ids are not checked for
+    /// repeats here (`readAll` and `readFile` do that; a streamed run uses a
+    /// `DuplicateFinder`), so make a chunk reader with `recordIdentifiers: false`.
     public func nextChunk(maxRows: Int = 65_536) throws(DataErrors) -> Table? {
         guard let (chunk, bad) = try nextUnfilteredChunk(maxRows: maxRows) else { return nil }
         var table = chunk
@@ -187,6 +179,7 @@ public final class TableReader {
         var bad: [Bool] = []
         var found: [DataProblem] = []
         var sawRecords = false
+        for k in sightings.keys { sightings[k]!.removeAll(keepingCapacity: true) }
         maximumChunkRows = maxRows
         // Small CSV batches keep a batch's bytes and field offsets in cache while
         // each column is decoded across it.
@@ -240,7 +233,6 @@ public final class TableReader {
             // doubling would copy each column and fault in twice the memory.
             let estimate = rows + (csv.bytesLeft + bytesToJoin) / max(1, batch.byteSpan / rows) * 21 / 20
             table.reserveCapacity(min(estimate, maximumChunkRows))
-            for (k, _) in identifiers { identifiers[k]!.reserve(estimate) }
             for (k, _) in sightings { sightings[k]!.reserveCapacity(estimate) }
         }
         for row in 0..<rows { table.lines.append(batch.line(row: row)) }
@@ -252,14 +244,13 @@ public final class TableReader {
         bad.append(contentsOf: batchBad)
     }
 
-    /// Reads the rest of the file into one table.
+    /// Reads the rest of the file into one table, on this thread, ids checked
+    /// for repeats as in `readFile`.
     public func readAll() throws(DataErrors) -> Table {
-        var all = Table(schema: schema, present: present)
-        // One chunk for the whole file: columns grow in place, nothing is copied.
-        while let chunk = try nextChunk(maxRows: .max) {
-            if all.rowCount == 0 { all = chunk } else { all.append(contentsOf: chunk) }
-        }
-        return all
+        let result = try TableReader.joined([self])
+        problems = result.problems
+        rowsRejected += result.rowsRejected
+        return result.table
     }
 
     /// A located problem for field `row` of `binding` (`sourceIndex`: which of its sources).
@@ -366,11 +357,10 @@ public final class TableReader {
                 return nil
             }
         case .text(let identifier):
-            // The column and the id index are taken out while appending, so
+            // The column and the ids are taken out while appending, so
             // neither is looked up, nor checked for sharing, once a row.
             var column = table.textColumns[slot]
             table.textColumns[slot] = TextColumn()
-            var index = identifier ? identifiers.removeValue(forKey: b.specIndex) : nil
             var seen = identifier ? sightings.removeValue(forKey: b.specIndex) : nil
             let base = table.rowCount - rows
             for row in 0..<rows {
@@ -380,19 +370,14 @@ public final class TableReader {
                 if !FieldParsing.isCleanText(f) {
                     bad[row] = true
                     found.append(problem(b, row: row, value: f, "not valid UTF-8 text (control character, NUL or byte-order mark; is the file Latin-1? save it as \"CSV UTF-8\")"))
-                } else if index != nil, let earlier = index!.insert(FieldParsing.hash(f), line: batch.line(row: row)) {
-                    bad[row] = true
-                    found.append(problem(b, row: row, value: f, "duplicate \(b.spec.name) (first on line \(earlier))"))
                 } else if seen != nil {
                     seen!.append(IdentifierSighting(hash: FieldParsing.hash(f), row: base + row))
                 }
             }
             table.textColumns[slot] = column
-            if let index { identifiers[b.specIndex] = index }
             if let seen { sightings[b.specIndex] = seen }
         case .village:
-            // The id index is taken out while decoding, so it is not looked up once a row.
-            var index = identifiers.removeValue(forKey: b.specIndex)
+            // The ids are taken out while decoding, so they are not looked up once a row.
             var seen = sightings.removeValue(forKey: b.specIndex)
             let base = table.rowCount - rows
             decodeInPlace(&table.regionColumns[slot], missing: 0) { row, f in
@@ -402,19 +387,10 @@ public final class TableReader {
                     return nil
                 }
                 // The same code spelled 35.14.01.2001 or 3514012001 is the same
-                // village; a repeat is shown as the code, dotted.
-                let hash = UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15
-                if index != nil, let earlier = index!.insert(hash, line: batch.line(row: row)) {
-                    bad[row] = true
-                    found.append(DataProblem(
-                        file: displayName, line: batch.line(row: row), columnNumber: source + 1, column: csv.header[source],
-                        value: code.description, message: "duplicate \(b.spec.name) (first on line \(earlier))"))
-                } else if seen != nil {
-                    seen!.append(IdentifierSighting(hash: hash, row: base + row))
-                }
+                // village (a repeat is quoted as the code, dotted).
+                seen?.append(IdentifierSighting(hash: UInt64(code.value) &* 0x9E37_79B9_7F4A_7C15, row: base + row))
                 return code.value
             }
-            if let index { identifiers[b.specIndex] = index }
             if let seen { sightings[b.specIndex] = seen }
         case .nik:
             for row in 0..<rows {
@@ -515,8 +491,8 @@ public final class TableReader {
     }
 }
 
-/// An id met in a row: its hash (as `IdentifierIndex` keys it) and the row (or,
-/// in `DuplicateFinder`, the line) it was met on.
+/// An id met in a row: its hash (`FieldParsing.hash`, or a village code spread
+/// over 64 bits) and the row (or, in `DuplicateFinder`, the line) it was met on.
 struct IdentifierSighting {
     var hash: UInt64
     var row: Int

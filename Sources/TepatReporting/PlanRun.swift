@@ -77,8 +77,8 @@ public struct PlanRun {
         var streamed: StreamingScorer.Output? = nil
         let workDirectory = stream ? RunDirectory.streamWorkPath(for: outputDirectory) : nil
         defer { if let workDirectory { try? FileManager.default.removeItem(atPath: workDirectory) } }
+        onStage("read")
         if let workDirectory {
-            onStage("read")
             (data, streamed) = try readStreaming(workDirectory: workDirectory, clock: clock)
             result = streamed!.result
             if FileManager.default.fileExists(atPath: filePaths[Schemas.truth.fileName] ?? (dataDirectory as NSString).appendingPathComponent(Schemas.truth.fileName)) {
@@ -88,7 +88,6 @@ public struct PlanRun {
                 notes.append("note: --stream does not allocate funds: the allocation needs every household's poverty probability in memory; run it per kabupaten without --stream")
             }
         } else {
-            onStage("read")
             data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError)
             clock.lap("read")
             onStage("score")

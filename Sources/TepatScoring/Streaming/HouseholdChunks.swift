@@ -20,7 +20,7 @@ final class HouseholdChunks {
 
     init(_ input: StreamingScorer.Input, villages: VillageList, leaveOut: Set<Int>, duplicates: DuplicateFinder?) throws {
         let reader = try TableReader(path: input.householdsPath, schema: Schemas.households, codebook: input.codebook,
-                                     displayName: Schemas.households.fileName, problemLimit: input.problemLimit, indexIdentifiers: false)
+                                     displayName: Schemas.households.fileName, problemLimit: input.problemLimit, recordIdentifiers: false)
         self.reader = reader
         self.villages = villages
         self.leaveOut = leaveOut
@@ -66,7 +66,7 @@ final class HouseholdChunks {
         }
         let dropped = keep.reduce(0) { $0 + ($1 ? 0 : 1) }
         if dropped > 0 {
-            table = table.filtered(keep)
+            table.removeRows(keep.map { !$0 })
             rowsDropped += dropped
         }
         rowsKept += table.rowCount
