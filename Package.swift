@@ -1,12 +1,26 @@
 // swift-tools-version: 6.1
 // Tepat: targeting poverty programs at the right villages and households.
 //
-// Data flows left to right and no module reaches back:
-//   TepatData (read, validate) → TepatScoring → TepatAllocation → TepatReporting
-//   → TepatScenario (YAML settings) and TepatStore (run history, SQLite)
-// with LinearAlgebra (a thin, checked layer over system BLAS/LAPACK) underneath and
-// the `tepat` executable on top.
+// Modules, each importing only those before it (Sources/*/README.md):
+//   LinearAlgebra, NetworkFlow, TepatRandom      general tools, nothing of Tepat
+//   TepatData        read and validate the input files; CSV and JSON writing
+//   TepatGenerator   synthetic kabupaten with truth
+//   TepatScoring     PMT, small-area model, FGT, MPI, village ranking
+//   TepatAllocation  OPD assignment and fund allocation, built as network flows
+//   TepatScenario    a run's settings (YAML) with their defaults
+//   TepatReporting   values into files and pages
+//   TepatStore       run history (SQLite)
+//   TepatPipeline    the run and its stages, allocation set-up, run comparison
+//   TepatCLI, tepat  the command line
 import PackageDescription
+
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// A library module; its README.md is documentation, not a resource.
+func module(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
+    .target(name: name, dependencies: dependencies, exclude: ["README.md"], resources: resources)
+}
 
 let package = Package(
     name: "Tepat",
@@ -20,6 +34,8 @@ let package = Package(
         .library(name: "TepatAllocation", targets: ["TepatAllocation"]),
         .library(name: "TepatReporting", targets: ["TepatReporting"]),
         .library(name: "TepatScenario", targets: ["TepatScenario"]),
+        .library(name: "TepatPipeline", targets: ["TepatPipeline"]),
+        .library(name: "NetworkFlow", targets: ["NetworkFlow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -34,45 +50,40 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapack-dev", "liblapacke-dev"])]
         ),
-        .target(name: "LinearAlgebra", dependencies: ["CLAPACK"]),
-        .target(
-            name: "TepatData",
-            dependencies: [.product(name: "Yams", package: "Yams")],
-            resources: [.copy("Codebooks")]
-        ),
-        .target(name: "TepatRandom"),
-        .target(name: "TepatGenerator", dependencies: ["TepatData", "TepatRandom"]),
-        .target(name: "TepatScoring", dependencies: ["TepatData", "TepatRandom", "LinearAlgebra"]),
-        .target(name: "TepatAllocation", dependencies: ["TepatData", "TepatScoring"]),
-        .target(
-            name: "TepatReporting",
-            dependencies: [
-                "TepatData", "TepatScoring", "TepatAllocation", "LinearAlgebra",
-                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams"),
-            ]
-        ),
-        .target(
-            name: "TepatScenario",
-            dependencies: ["TepatData", "TepatScoring", "TepatAllocation", "TepatReporting", .product(name: "Yams", package: "Yams")]
-        ),
-        .target(name: "TepatStore", dependencies: ["TepatReporting", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(
-            name: "TepatCLI",
-            dependencies: [
-                "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatReporting", "TepatScenario", "TepatStore", "LinearAlgebra",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
-        .executableTarget(
-            name: "tepat",
-            dependencies: ["TepatCLI", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
+        module("LinearAlgebra", ["CLAPACK"]),
+        module("NetworkFlow"),
+        module("TepatRandom"),
+        module("TepatData", [yams], resources: [.copy("Codebooks")]),
+        module("TepatGenerator", ["TepatData", "TepatRandom"]),
+        module("TepatScoring", ["TepatData", "TepatRandom", "LinearAlgebra"]),
+        module("TepatAllocation", ["NetworkFlow", "TepatData", "TepatScoring"]),
+        module("TepatScenario", ["TepatData", "TepatScoring", "TepatAllocation", yams]),
+        module("TepatReporting", ["TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", .product(name: "Crypto", package: "swift-crypto")]),
+        module("TepatStore", [.product(name: "GRDB", package: "GRDB.swift")]),
+        module("TepatPipeline", [
+            "LinearAlgebra", "NetworkFlow", "TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatReporting", "TepatStore",
+        ]),
+        module("TepatCLI", [
+            "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatPipeline", "TepatStore",
+            "LinearAlgebra", argumentParser,
+        ]),
+        .executableTarget(name: "tepat", dependencies: ["TepatCLI", "LinearAlgebra", argumentParser], exclude: ["README.md"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        // A dense two-phase simplex, the independent check of both flow solvers' optima.
+        .target(name: "TestLP", path: "Tests/TestLP"),
+        // The random instances are drawn with the scoring module's seeded sampler.
+        .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "TestLP", "TepatScoring"]),
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData", "TepatRandom"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
-        .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatReporting", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]),
-        .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "TepatScoring", "TepatData", "TepatGenerator"]),
-        .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatReporting", "TepatScoring", "TepatAllocation", "TepatData"]),
+        .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]),
+        .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "NetworkFlow", "TestLP", "TepatScoring", "TepatData", "TepatGenerator"]),
+        .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatScoring", "TepatAllocation", "TepatData"]),
+        .testTarget(name: "TepatReportingTests", dependencies: ["TepatReporting", "TepatScenario", "TepatScoring", "TepatData"]),
+        .testTarget(name: "TepatStoreTests", dependencies: ["TepatStore"]),
+        .testTarget(
+            name: "TepatPipelineTests",
+            dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]
+        ),
         // BadInput is the bad-input corpus the tests read from disk, not sources.
         .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData", "TepatStore"], exclude: ["BadInput"]),
     ]

@@ -36,9 +36,9 @@ let package = Package(
             ],
             path: "Support"
         ),
-        benchmark("Stages", using: ["TepatReporting"]),
+        benchmark("Stages", using: ["TepatPipeline"]),
         benchmark("Ingest", using: ["TepatData", "TepatGenerator"]),
-        benchmark("Scoring", using: ["TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatReporting"]),
+        benchmark("Scoring", using: ["TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatPipeline"]),
         benchmark("Kernels", using: ["LinearAlgebra"]),
     ]
 )

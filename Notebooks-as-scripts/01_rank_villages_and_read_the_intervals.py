@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Walkthrough 1: rank the villages of Kabupaten Pasuruan and read the intervals.
 
-A TKPK analyst's first session with Tepat, step by step:
+A TKPK analyst's first look at Tepat, step by step:
 
   1. make a kabupaten to practise on: the 365 real desa and kelurahan of
      Kab. Pasuruan (35.14) from the Kemendagri list, with synthetic households;

@@ -1,3 +1,4 @@
+import NetworkFlow
 /// A close guess of each budget's marginal value, for the exact solve's warm-up
 /// phase, from a much smaller problem of the same shape.
 ///
@@ -13,9 +14,8 @@
 /// Why it matters: the warm-up prices budgets at the guess, and the exact
 /// solve then changes a budget's price only by the guess's error. Every change
 /// of a price re-prices the part of the spanning tree below that funder, often
-/// half the tree. On the synthetic province (4,000 villages) the greedy rule's
-/// guesses, 1–21% off, left 64,000 such pivots (4.8 s); exact guesses leave
-/// tens (1.3 s).
+/// half the tree. On a synthetic province of 4,000 villages the greedy rule's
+/// guesses, 1–21% off, left some 64,000 such pivots; exact guesses leave tens.
 enum BudgetPrices {
     /// Marginal value per rupiah of each funder's budget in the pooled problem
     /// (0 where the budget does not bind), or nil when it cannot be formed.

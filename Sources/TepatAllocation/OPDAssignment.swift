@@ -1,8 +1,9 @@
 import Foundation
+import NetworkFlow
 import TepatData
 import TepatScoring
 
-/// Satu OPD Satu Desa (MODEL.md §7): each OPD accompanies villages whose needs
+/// Satu OPD Satu Desa (Docs/model.md): each OPD accompanies villages whose needs
 /// match its pillars. need(v, p) = expected poor households of v deprived in
 /// pillar p; fit(o, v) = Σ over o's pillars of need(v, p) / max over villages of
 /// need(·, p), so every pillar counts on the same 0–1 scale. Maximise Σ fit

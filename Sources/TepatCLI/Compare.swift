@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TepatData
-import TepatReporting
+import TepatPipeline
 
 extension Tepat {
     struct Compare: ParsableCommand {

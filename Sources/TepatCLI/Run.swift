@@ -3,7 +3,7 @@ import Foundation
 import LinearAlgebra
 import TepatAllocation
 import TepatData
-import TepatReporting
+import TepatPipeline
 import TepatScenario
 import TepatScoring
 import TepatStore
@@ -50,31 +50,31 @@ extension Tepat {
         @Option(help: ArgumentHelp("Scenario YAML (default: DATA_DIR/scenario.yaml when it exists). Flags override it; 'tepat scenario init' writes a template.", valueName: "FILE"))
         var scenario: String?
 
-        @Option(name: .customLong("poverty-line"), help: ArgumentHelp("Poverty line, rupiah per capita per month (default 550000).", valueName: "RP"))
+        @Option(name: .customLong("poverty-line"), help: ArgumentHelp("Poverty line, rupiah per capita per month (default \(Int(defaults.scoring.povertyLine))).", valueName: "RP"))
         var povertyLine: Double?
 
-        @Option(help: "Random seed of the bootstrap replicates (default 1).")
+        @Option(help: "Random seed of the bootstrap replicates (default \(defaults.seed)).")
         var seed: UInt64?
 
-        @Option(help: "Bootstrap replicates for the rank and P0 intervals; 0: no intervals (default 200).")
+        @Option(help: "Bootstrap replicates for the rank and P0 intervals; 0: no intervals (default \(defaults.scoring.bootstrap)).")
         var bootstrap: Int?
 
-        @Option(name: .customLong("rank-by"), help: "Order villages by the composite score, expected P0, or expected poor persons (default score).")
+        @Option(name: .customLong("rank-by"), help: "Order villages by the composite score, expected P0, or expected poor persons (default \(defaults.ranking.rankBy.rawValue)).")
         var rankBy: RankBy?
 
-        @Option(help: "Welfare model: auto (PMT with survey.csv, else asset index), pmt, asset_index (default auto).")
+        @Option(help: "Welfare model: auto (PMT with survey.csv, else asset index), pmt, asset_index (default \(defaults.scoring.method.rawValue)).")
         var method: ScoringMethod?
 
-        @Option(name: .customLong("on-error"), help: "fail: any bad row stops the run; skip: leave bad rows out and list them in rejected.csv (default fail).")
+        @Option(name: .customLong("on-error"), help: "fail: any bad row stops the run; skip: leave bad rows out and list them in rejected.csv (default \(defaults.data.onError.rawValue)).")
         var onError: OnError?
 
         @Option(help: ArgumentHelp("Codebook for raw exports: a YAML file, or 'pbdt2015'.", valueName: "FILE|pbdt2015"))
         var codebook: String?
 
-        @Option(name: .customLong("csv-dialect"), help: "excel-id: also write ;-separated, comma-decimal copies for Indonesian Excel (default standard).")
+        @Option(name: .customLong("csv-dialect"), help: "excel-id: also write ;-separated, comma-decimal copies for Indonesian Excel (default \(defaults.outputs.csvDialect.rawValue)).")
         var csvDialect: CSVDialect?
 
-        @Option(help: "Language of report.html: id (Indonesian) or en (default id).")
+        @Option(help: "Language of report.html: id (Indonesian) or en (default \(defaults.outputs.language.rawValue)).")
         var lang: ReportLanguage?
 
         @Flag(name: .customLong("strict-categories"), help: "Stop when households.csv has a category that survey.csv never has, instead of scoring it as the reference level.")
@@ -105,7 +105,7 @@ extension Tepat {
         @Option(name: .customLong("village-cap"), help: ArgumentHelp("Maximum rupiah for any one village.", valueName: "RP"))
         var villageCap: Int64?
 
-        @Option(name: .customLong("opds-per-village"), help: "How many OPDs may accompany one village (default 1).")
+        @Option(name: .customLong("opds-per-village"), help: "How many OPDs may accompany one village (default \(defaults.assignment.opdsPerVillage)).")
         var opdsPerVillage: Int?
 
         @Option(name: .customLong("export-mps"), help: ArgumentHelp("Write the fund-allocation linear program here (free MPS; minimises the negated benefit).", valueName: "FILE"))
@@ -122,7 +122,7 @@ extension Tepat {
 
         func validate() throws {
             if let povertyLine { guard povertyLine > 0, povertyLine.isFinite else { throw ValidationError("--poverty-line must be a positive number of rupiah") } }
-            if let bootstrap { guard bootstrap >= 0, bootstrap <= 10_000 else { throw ValidationError("--bootstrap must be between 0 and 10000") } }
+            if let bootstrap { guard bootstrap >= 0, bootstrap <= Scenario.maximumBootstrap else { throw ValidationError("--bootstrap must be between 0 and \(Scenario.maximumBootstrap)") } }
             _ = try parsedFloors()
             if let opdsPerVillage { guard opdsPerVillage >= 1 else { throw ValidationError("--opds-per-village must be at least 1") } }
         }
@@ -158,7 +158,7 @@ extension Tepat {
             if let villageCap { s.allocation.villageCap = villageCap }
             if let opdsPerVillage { s.assignment.opdsPerVillage = opdsPerVillage }
             if let exportMPS { s.outputs.exportMPS = exportMPS }
-            try s.apply(to: &run)
+            try run.apply(s)
             run.codebook = try loadCodebook(s.data.codebook)
             run.scenarioText = ScenarioWriter.yaml(s, commented: false)
         }
@@ -183,18 +183,21 @@ extension Tepat {
                 run.onProgress = { progress.update($0, of: $1) }
             }
 
-            let outcome: PlanRun.Outcome
+            let outcome = try execute(run, log: log)
+            if !quiet { printSummary(outcome) }
+        }
+
+        /// Runs, turning each kind of failure into its message and exit status.
+        func execute(_ run: PlanRun, log: StageLog) throws -> PlanRun.Outcome {
+            defer { log.end() }
             do {
-                outcome = try run.execute()
-                log.end()
+                return try run.execute()
             } catch let error as DataErrors {
                 log.end()
                 throw fail(with: error.log, context: "in \(dataDirectory); nothing was written (use --on-error skip to leave bad rows out)")
             } catch let error as ScoringError {
-                log.end()
                 throw InputFailure(description: error.description)
             } catch let error as StreamingError {
-                log.end()
                 throw InputFailure(description: error.description)
             } catch let error as AllocationError {
                 log.end()
@@ -202,7 +205,10 @@ extension Tepat {
                 printError("Nothing was written.")
                 throw ExitCode(1)
             }
-            guard !quiet else { return }
+        }
+
+        /// Notes on the model and the rows left out, then the headline figures.
+        func printSummary(_ outcome: PlanRun.Outcome) {
             let result = outcome.result
             for level in result.pooledLevels where level.surveyHouseholds == 0 && level.registryHouseholds > 0 {
                 printError("note: \(level.column)=\(level.level) is in households.csv (\(level.registryHouseholds) households) but never in survey.csv; scored as the reference level")
@@ -254,6 +260,9 @@ extension Tepat.Run {
         return result
     }
 }
+
+/// The defaults the help text states: the scenario's own.
+private let defaults = Scenario()
 
 extension RankBy: ExpressibleByArgument {}
 extension Stratification: ExpressibleByArgument {}

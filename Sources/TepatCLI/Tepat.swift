@@ -29,7 +29,7 @@ public enum TepatVersion {
     public static let string = "0.1.0"
 }
 
-/// Bad input: printed without a stack trace, exit status 1 (OUTPUTS.md).
+/// Bad input: printed without a stack trace, exit status 1 (Docs/outputs.md).
 struct InputFailure: Error, CustomStringConvertible {
     let description: String
 }

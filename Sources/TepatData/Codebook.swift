@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// Maps a raw export layout (Indonesian column names, numeric codes) onto the
-/// columns and categories of DATA.md. See `Codebooks/pbdt2015.yaml` and the README
+/// columns and categories of Docs/data.md. See `Codebooks/pbdt2015.yaml` and the README
 /// section "Codebooks" for the format.
 public struct Codebook: Sendable, Equatable {
     public var name: String
@@ -73,7 +73,7 @@ public struct Codebook: Sendable, Equatable {
                     let target = targetNode.string ?? ""
                     let tline = targetNode.mark.map { $0.line } ?? 0
                     guard targets.contains(target) else {
-                        throw problem("'\(target)' is not a column of DATA.md", line: tline)
+                        throw problem("'\(target)' is not a Tepat input column (Docs/data.md)", line: tline)
                     }
                     if let s = source.string {
                         codebook.sources[target] = [s]

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What to do with rows that fail validation (DATA.md): stop with nothing written,
+/// What to do with rows that fail validation (Docs/data.md): stop with nothing written,
 /// or leave them out and list them in `rejected.csv`.
 public enum OnError: String, Sendable, CaseIterable {
     case fail, skip
@@ -36,7 +36,7 @@ public struct LoadedFile: Sendable, Equatable {
 }
 
 public enum DataDirectory {
-    /// Loads every file of DATA.md present in `directory`. Only households.csv is
+    /// Loads every file of Docs/data.md present in `directory`. Only households.csv is
     /// required. Problems in all files are collected before deciding, so
     /// `validate` reports everything in one pass. With `.fail`, any problem throws;
     /// with `.skip`, bad rows are dropped and listed in `problems`.
@@ -47,17 +47,75 @@ public enum DataDirectory {
     ) throws -> DataSet {
         // readHouseholds false: households.csv and truth.csv, the files with a row
         // per household, are not read (households.csv must exist).
-        var log = ProblemLog(limit: problemLimit)
-        var files: [LoadedFile] = []
-        let fm = FileManager.default
         var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataErrors(DataProblem(file: directory, message: "not a directory; expected a DATA_DIR holding households.csv"))
         }
+        var loading = Loading(directory: directory, paths: paths, problemLimit: problemLimit)
+        let villages = loading.read(Schemas.villages)
+        // A streamed run reads households.csv itself, chunk by chunk; it must exist.
+        var households = readHouseholds ? loading.read(Schemas.households, required: true, codebook: codebook)
+            : householdsPlaceholder(path: loading.path(of: Schemas.households), log: &loading.log)
+        if readHouseholds, let table = households, table.rowCount == 0,
+           !loading.log.problems.contains(where: { $0.file == Schemas.households.fileName }) {
+            loading.log.record(DataProblem(file: Schemas.households.fileName, message: "no households: the file has a header but no rows"))
+        }
+        var survey = loading.read(Schemas.survey, codebook: codebook)
+        var opds = loading.read(Schemas.opds)
+        var funders = loading.read(Schemas.funders)
+        let programs = loading.read(Schemas.programs)
+        // truth.csv has a row per household too: a streamed run leaves it unread.
+        let truth = readHouseholds ? loading.read(Schemas.truth) : nil
+        if let villages {
+            let known = KnownVillages(villages)
+            if readHouseholds { households = loading.keepKnownVillages(households, known) }
+            survey = loading.keepKnownVillages(survey, known)
+            opds = loading.keepKnownKecamatan(opds, known)
+            funders = loading.keepKnownKecamatan(funders, known)
+        }
+        if onError == .fail && !loading.log.isEmpty { throw DataErrors(loading.log) }
+        guard let households else { throw DataErrors(loading.log) }
+        return DataSet(
+            households: households, survey: survey, villages: villages, opds: opds, funders: funders,
+            programs: programs, truth: truth, problems: loading.log, files: loading.files)
+    }
 
-        func read(_ schema: FileSchema, required: Bool = false, codebook: Codebook? = nil) -> Table? {
-            let path = paths[schema.fileName] ?? (directory as NSString).appendingPathComponent(schema.fileName)
-            guard fm.fileExists(atPath: path) else {
+    /// The villages and kecamatan villages.csv lists, and how to name its scope.
+    struct KnownVillages {
+        let codes: Set<Int64>
+        let kecamatan: Set<Int64>
+        let scope: String
+
+        init(_ villages: Table) {
+            codes = Set(villages.regionValues("kode_desa"))
+            kecamatan = Set(villages.regionValues("kode_desa").map { $0 / 10_000 })
+            scope = DataDirectory.villageScope(villages)
+        }
+    }
+
+    /// The files read so far, and every problem found in them.
+    struct Loading {
+        let directory: String
+        let paths: [String: String]
+        let problemLimit: Int
+        var log: ProblemLog
+        var files: [LoadedFile] = []
+
+        init(directory: String, paths: [String: String], problemLimit: Int) {
+            self.directory = directory
+            self.paths = paths
+            self.problemLimit = problemLimit
+            log = ProblemLog(limit: problemLimit)
+        }
+
+        func path(of schema: FileSchema) -> String {
+            paths[schema.fileName] ?? (directory as NSString).appendingPathComponent(schema.fileName)
+        }
+
+        /// A file's good rows; nil when it is absent (a problem if required) or unreadable.
+        mutating func read(_ schema: FileSchema, required: Bool = false, codebook: Codebook? = nil) -> Table? {
+            let path = path(of: schema)
+            guard FileManager.default.fileExists(atPath: path) else {
                 if required {
                     log.record(DataProblem(file: schema.fileName, message: paths[schema.fileName] != nil
                         ? "required file is missing: \(path)" : "required file is missing from \(directory)"))
@@ -76,61 +134,36 @@ public enum DataDirectory {
             }
         }
 
-        let villages = read(Schemas.villages)
-        // A streamed run reads households.csv itself, chunk by chunk; it must exist.
-        var households = readHouseholds ? read(Schemas.households, required: true, codebook: codebook)
-            : householdsPlaceholder(path: paths[Schemas.households.fileName] ?? (directory as NSString).appendingPathComponent(Schemas.households.fileName), log: &log)
-        if readHouseholds, let table = households, table.rowCount == 0, !log.problems.contains(where: { $0.file == Schemas.households.fileName }) {
-            log.record(DataProblem(file: Schemas.households.fileName, message: "no households: the file has a header but no rows"))
-        }
-        var survey = read(Schemas.survey, codebook: codebook)
-        var opds = read(Schemas.opds)
-        var funders = read(Schemas.funders)
-        let programs = read(Schemas.programs)
-        // truth.csv has a row per household too: a streamed run leaves it unread.
-        let truth = readHouseholds ? read(Schemas.truth) : nil
-
-        if let villages {
-            let known = Set(villages.regionValues("kode_desa"))
-            let kecamatan = Set(villages.regionValues("kode_desa").map { $0 / 10_000 })
-            let scope = villageScope(villages)
-            /// Leaves out rows whose village villages.csv does not list, and counts them.
-            func keepKnownVillages(_ table: Table?) -> Table? {
-                guard let table else { return nil }
-                let codes = table.regionValues("kode_desa")
-                let kept = dropRows(table, log: &log) { row in
-                    known.contains(codes[row]) ? nil : unknownVillage(codes[row], scope: scope)
-                }
-                if let k = files.firstIndex(where: { $0.name == table.schema.fileName }) {
-                    files[k].rejected += table.rowCount - (kept?.rowCount ?? 0)
-                    files[k].rows = kept?.rowCount ?? 0
-                }
-                return kept
+        /// Leaves out rows whose village villages.csv does not list.
+        mutating func keepKnownVillages(_ table: Table?, _ known: KnownVillages) -> Table? {
+            guard let table else { return nil }
+            let codes = table.regionValues("kode_desa")
+            let kept = DataDirectory.dropRows(table, log: &log) { row in
+                known.codes.contains(codes[row]) ? nil : DataDirectory.unknownVillage(codes[row], scope: known.scope)
             }
-            if readHouseholds { households = keepKnownVillages(households) }
-            survey = keepKnownVillages(survey)
-            for (name, table) in [("opds.csv", opds), ("funders.csv", funders)] {
-                guard let table, table.has("kecamatan") else { continue }
-                let filtered = dropRows(table, log: &log) { row in
-                    let list = table.texts("kecamatan")[row]
-                    let unknown = listItems(list).compactMap { RegionCode($0) }
-                        .filter { !kecamatan.contains($0.value) }
-                    return unknown.isEmpty ? nil : (column: "kecamatan", value: unknown.map(\.description).joined(separator: "|"),
-                        message: "kecamatan not among the villages of villages.csv\(scope.isEmpty ? "" : " (\(scope))")")
-                }
-                if name == "opds.csv" { opds = filtered } else { funders = filtered }
-                if let k = files.firstIndex(where: { $0.name == name }) {
-                    files[k].rejected += table.rowCount - (filtered?.rowCount ?? 0)
-                    files[k].rows = filtered?.rowCount ?? 0
-                }
-            }
+            count(table, kept)
+            return kept
         }
 
-        if onError == .fail && !log.isEmpty { throw DataErrors(log) }
-        guard let households else { throw DataErrors(log) }
-        return DataSet(
-            households: households, survey: survey, villages: villages, opds: opds, funders: funders,
-            programs: programs, truth: truth, problems: log, files: files)
+        /// Leaves out OPD or funder rows restricted to a kecamatan without villages.
+        mutating func keepKnownKecamatan(_ table: Table?, _ known: KnownVillages) -> Table? {
+            guard let table, table.has("kecamatan") else { return table }
+            let lists = table.texts("kecamatan")
+            let kept = DataDirectory.dropRows(table, log: &log) { row in
+                let unknown = listItems(lists[row]).compactMap { RegionCode($0) }.filter { !known.kecamatan.contains($0.value) }
+                return unknown.isEmpty ? nil : (column: "kecamatan", value: unknown.map(\.description).joined(separator: "|"),
+                    message: "kecamatan not among the villages of villages.csv\(known.scope.isEmpty ? "" : " (\(known.scope))")")
+            }
+            count(table, kept)
+            return kept
+        }
+
+        /// The rows a file kept, and the ones it lost, after a filter.
+        private mutating func count(_ table: Table, _ kept: Table?) {
+            guard let k = files.firstIndex(where: { $0.name == table.schema.fileName }) else { return }
+            files[k].rejected += table.rowCount - (kept?.rowCount ?? 0)
+            files[k].rows = kept?.rowCount ?? 0
+        }
     }
 
     /// An empty households table standing for a households.csv read elsewhere

@@ -1,5 +1,5 @@
 /// Rupiah amounts as people read them in messages: whole rupiah with thousands
-/// separators (`50,000,000`). CSV files keep plain digits (OUTPUTS.md).
+/// separators (`50,000,000`). CSV files keep plain digits (Docs/outputs.md).
 public enum Rupiah {
     public static func format(_ amount: Int64) -> String {
         let digits = String(amount.magnitude)

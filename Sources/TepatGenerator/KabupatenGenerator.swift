@@ -38,10 +38,32 @@ public struct KabupatenGenerator {
         public var kecamatan = 0
         public var surveyHouseholds = 0
         public var poorPersons = 0
-        public var povertyLine = 550_000
+        public var povertyLine = Int(PovertyLine.standard)
     }
 
     public func write(to directory: String, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
+        guard options.households >= 1 else { throw GeneratorError("--households must be at least 1") }
+        var rng = SeededRandom(seed: options.seed, stream: 0)
+        var villages = try selectVillages(rng: &rng)
+        guard options.households >= villages.count else {
+            throw GeneratorError("--households \(options.households) is fewer than the \(villages.count) villages; give at least one household per village")
+        }
+        let kecamatan = drawEffects(&villages, rng: &rng)
+        let design = SurveySample(villages: villages, households: options.households, size: options.surveyHouseholds, rng: &rng)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        var (summary, villagePersons) = try writeHouseholds(villages, kecamatan: kecamatan, design: design, directory: directory, progress: progress)
+        summary.kecamatan = kecamatan.codes.count
+        try writeVillages(villages, persons: villagePersons, kecamatanEffect: kecamatan.effect, to: path("villages.csv"), rng: &rng)
+        try writeOPDs(kecamatan: kecamatan.codes, coastal: kecamatan.coastal, villageCount: villages.count, to: path("opds.csv"))
+        try writeFunders(kecamatan: kecamatan.codes, villageCount: villages.count, to: path("funders.csv"), rng: &rng)
+        try writePrograms(to: path("programs.csv"))
+        return summary
+    }
+
+    /// The region's villages: real ones from --villages-file (a seeded subset
+    /// with --villages), or synthetic ones.
+    private func selectVillages(rng: inout SeededRandom) throws -> [Village] {
         // "ID": all of Indonesia (every village of --villages-file), for national-scale tests.
         let national = options.region.uppercased() == "ID"
         let parsedRegion = national ? nil : RegionCode(options.region)
@@ -51,85 +73,94 @@ public struct KabupatenGenerator {
         if national && options.villagesFile == nil {
             throw GeneratorError("--region ID needs --villages-file: a synthetic region is one kabupaten")
         }
-        guard options.households >= 1 else { throw GeneratorError("--households must be at least 1") }
-        var rng = SeededRandom(seed: options.seed, stream: 0)
-
-        var villages: [Village]
-        if let path = options.villagesFile {
-            villages = try Geography.realVillages(region: parsedRegion, path: path)
-            if let wanted = options.villages {
-                guard wanted >= 1, wanted <= villages.count else {
-                    throw GeneratorError("--villages \(wanted): region \(options.region) has \(villages.count) villages in \(path)")
-                }
-                // A seeded subset, kept in code order.
-                var order = Array(villages.indices)
-                order.shuffle(using: &rng)
-                villages = order.prefix(wanted).sorted().map { villages[$0] }
-            }
-        } else {
+        guard let path = options.villagesFile else {
             guard let region = parsedRegion, region.level == .kabupaten else {
                 throw GeneratorError("a synthetic region needs a kabupaten code like 35.99; for a whole province pass --villages-file")
             }
             let count = options.villages ?? 40
             guard count >= 1, count <= 9_999 else { throw GeneratorError("--villages must be between 1 and 9,999") }
-            villages = Geography.syntheticVillages(region: region, count: count, rng: &rng)
+            return Geography.syntheticVillages(region: region, count: count, rng: &rng)
         }
-        guard options.households >= villages.count else {
-            throw GeneratorError("--households \(options.households) is fewer than the \(villages.count) villages; give at least one household per village")
+        let villages = try Geography.realVillages(region: parsedRegion, path: path)
+        guard let wanted = options.villages else { return villages }
+        guard wanted >= 1, wanted <= villages.count else {
+            throw GeneratorError("--villages \(wanted): region \(options.region) has \(villages.count) villages in \(path)")
         }
+        // A seeded subset, kept in code order.
+        var order = Array(villages.indices)
+        order.shuffle(using: &rng)
+        return order.prefix(wanted).sorted().map { villages[$0] }
+    }
 
-        // Village and kecamatan effects.
-        let kecamatanCodes = Array(Set(villages.map { $0.code.kecamatan.value })).sorted()
-        var kecamatanEffect: [Int64: Double] = [:]
-        var coastalKecamatan = Set<Int64>()
-        for (k, code) in kecamatanCodes.enumerated() {
-            kecamatanEffect[code] = 0.12 * rng.normal()
-            if k % 4 == 1 { coastalKecamatan.insert(code) }
+    /// Kecamatan of the region with their effects and which are coastal.
+    struct Kecamatan {
+        var codes: [Int64]
+        var effect: [Int64: Double] = [:]
+        var coastal = Set<Int64>()
+    }
+
+    /// Kecamatan and village effects (one the indicators show, one they hide),
+    /// coastal villages and household counts.
+    private func drawEffects(_ villages: inout [Village], rng: inout SeededRandom) -> Kecamatan {
+        var kecamatan = Kecamatan(codes: Array(Set(villages.map { $0.code.kecamatan.value })).sorted())
+        for (k, code) in kecamatan.codes.enumerated() {
+            kecamatan.effect[code] = 0.12 * rng.normal()
+            if k % 4 == 1 { kecamatan.coastal.insert(code) }
         }
         var sizeWeights: [Double] = []
         for i in villages.indices {
             villages[i].visibleEffect = 0.15 * rng.normal()
             villages[i].hiddenEffect = 0.18 * rng.normal()
-            villages[i].coastal = coastalKecamatan.contains(villages[i].code.kecamatan.value) && rng.bernoulli(0.5)
+            villages[i].coastal = kecamatan.coastal.contains(villages[i].code.kecamatan.value) && rng.bernoulli(0.5)
             sizeWeights.append(exp(0.5 * rng.normal()) * (villages[i].code.isKelurahan ? 1.5 : 1))
         }
         let counts = Self.apportion(options.households, weights: sizeWeights)
         for i in villages.indices { villages[i].households = counts[i] }
+        return kecamatan
+    }
 
-        // Survey design: simple random sample of villages, then 10 households in each.
-        let surveySize = options.surveyHouseholds ?? min(5_000, max(200, options.households / 100))
-        let perVillage = 10
-        let eligible = villages.indices.filter { villages[$0].households >= perVillage }
-        var shuffled = eligible
-        shuffled.shuffle(using: &rng)
-        let sampledVillages = Set(shuffled.prefix(min(eligible.count, max(1, surveySize / perVillage))))
-        let villageWeight = Double(villages.count) / Double(max(1, sampledVillages.count))
+    /// The survey: a simple random sample of villages, then `perVillage`
+    /// households in each, with expansion weights.
+    struct SurveySample {
+        static let perVillage = 10
+        var perVillage: Int { Self.perVillage }
+        let sampledVillages: Set<Int>
+        let villageWeight: Double
 
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        init(villages: [Village], households: Int, size: Int?, rng: inout SeededRandom) {
+            let surveySize = size ?? min(5_000, max(200, households / 100))
+            let eligible = villages.indices.filter { villages[$0].households >= Self.perVillage }
+            var shuffled = eligible
+            shuffled.shuffle(using: &rng)
+            sampledVillages = Set(shuffled.prefix(min(eligible.count, max(1, surveySize / Self.perVillage))))
+            villageWeight = Double(villages.count) / Double(max(1, sampledVillages.count))
+        }
+    }
+
+    /// households.csv, survey.csv and truth.csv, village by village, each
+    /// village from its own random stream.
+    private func writeHouseholds(
+        _ villages: [Village], kecamatan: Kecamatan, design: SurveySample, directory: String, progress: ((Int, Int) -> Void)?
+    ) throws -> (Summary, villagePersons: [Int]) {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         let indicatorHeader = Schemas.households.columns.map(\.name)
         let households = try CSVWriter(path: path("households.csv"), header: indicatorHeader)
         let survey = try CSVWriter(path: path("survey.csv"), header: indicatorHeader.filter { $0 != "head_nik" && $0 != "desil" } + ["consumption_pc", "weight"])
         let truth = try CSVWriter(path: path("truth.csv"), header: ["household_id", "kode_desa", "consumption_pc"])
-
         var summary = Summary()
         summary.villages = villages.count
-        summary.kecamatan = kecamatanCodes.count
         var villagePersons = [Int](repeating: 0, count: villages.count)
-        var surveyCount = 0
         for (v, village) in villages.enumerated() {
             var vrng = SeededRandom(seed: options.seed, stream: UInt64(v + 1))
-            let urban = village.code.isKelurahan
             var sampled = Set<Int>()
-            if sampledVillages.contains(v) {
+            if design.sampledVillages.contains(v) {
                 var picks = Array(0..<village.households)
                 picks.shuffle(using: &vrng)
-                sampled = Set(picks.prefix(perVillage))
+                sampled = Set(picks.prefix(design.perVillage))
             }
             let digits = String(village.code.value)
             for k in 0..<village.households {
-                let h = model.draw(village: village, urban: urban, kecamatanEffect: kecamatanEffect[village.code.kecamatan.value]!, rng: &vrng)
+                let h = model.draw(village: village, urban: village.code.isKelurahan, kecamatanEffect: kecamatan.effect[village.code.kecamatan.value]!, rng: &vrng)
                 let id = "RT-\(digits)-\(String(k + 1).leftPaddedZeros(5))"
                 let nik = Self.syntheticNIK(village: village.code, household: h, serial: k, rng: &vrng)
                 try Self.writeIndicators(h, id: id, village: village.code, nik: nik, to: households)
@@ -138,11 +169,11 @@ public struct KabupatenGenerator {
                 truth.text(id); truth.text(village.code.description); truth.integer(h.consumption)
                 try truth.endRow()
                 if sampled.contains(k) {
-                    surveyCount += 1
-                    let surveyID = "SUS-\(String(surveyCount).leftPaddedZeros(6))"
+                    summary.surveyHouseholds += 1
+                    let surveyID = "SUS-\(String(summary.surveyHouseholds).leftPaddedZeros(6))"
                     try Self.writeIndicators(h, id: surveyID, village: village.code, nik: nil, to: survey)
                     survey.integer(h.consumption)
-                    survey.number(villageWeight * Double(village.households) / Double(perVillage), decimals: 4)
+                    survey.number(design.villageWeight * Double(village.households) / Double(design.perVillage), decimals: 4)
                     try survey.endRow()
                 }
                 summary.households += 1
@@ -152,16 +183,10 @@ public struct KabupatenGenerator {
             }
             progress?(summary.households, options.households)
         }
-        summary.surveyHouseholds = surveyCount
         try households.close()
         try survey.close()
         try truth.close()
-
-        try writeVillages(villages, persons: villagePersons, kecamatanEffect: kecamatanEffect, to: path("villages.csv"), rng: &rng)
-        try writeOPDs(kecamatan: kecamatanCodes, coastal: coastalKecamatan, villageCount: villages.count, to: path("opds.csv"))
-        try writeFunders(kecamatan: kecamatanCodes, villageCount: villages.count, to: path("funders.csv"), rng: &rng)
-        try writePrograms(to: path("programs.csv"))
-        return summary
+        return (summary, villagePersons)
     }
 
     /// Splits `total` in proportion to `weights` by largest remainder, at least 1 each.

@@ -3,7 +3,7 @@ import TepatAllocation
 import TepatData
 import TepatScoring
 
-/// assignment.csv, allocation.csv, villages_after.csv, funders_summary.csv (OUTPUTS.md).
+/// assignment.csv, allocation.csv, villages_after.csv, funders_summary.csv (Docs/outputs.md).
 public enum AllocationOutputs {
     public static func writeAssignment(_ problem: OPDAssignmentProblem, _ solution: OPDAssignmentProblem.Solution, villages: VillageList, to path: String) throws {
         let w = try CSVWriter(path: path, header: ["opd_id", "opd_name", "kode_desa", "nama_desa", "fit", "reasons", "nama_kecamatan"])

@@ -1,11 +1,12 @@
 import Foundation
 import TepatData
+import TepatScenario
 import TepatScoring
 
-/// The scoring files of a run directory (OUTPUTS.md): rankings.csv,
+/// The scoring files of a run directory (Docs/outputs.md): rankings.csv,
 /// households_scored.csv, pmt_coefficients.csv. Column names are a contract.
 public enum ScoringOutputs {
-    /// Pillar columns of rankings.csv, in OUTPUTS.md's order.
+    /// Pillar columns of rankings.csv, in Docs/outputs.md's order.
     static let needPillars = ["housing", "environment", "education", "health", "economy", "social"]
 
     public static func writeRankings(_ r: ScoringResult, to path: String, dialect: CSVDialect = .standard) throws {
@@ -43,7 +44,7 @@ public enum ScoringOutputs {
     }
 
     /// "housing 62%; sanitation 48%; livelihood 31%": the three deprivations most
-    /// common among the village's expected poor households (ties: MODEL.md order).
+    /// common among the village's expected poor households (ties: Docs/model.md order).
     public static func topDeprivations(_ shares: [Double]) -> String {
         let all = Deprivation.allCases
         let order = shares.indices.sorted { shares[$0] != shares[$1] ? shares[$0] > shares[$1] : $0 < $1 }
@@ -122,11 +123,7 @@ extension ScoringOutputs {
     }
 }
 
-/// CSV flavours: the contract's (`,` and `.`), and Indonesian Excel's (`;` and `,`).
-public enum CSVDialect: String, Sendable, CaseIterable {
-    case standard
-    case excelID = "excel-id"
-
+extension CSVDialect {
     func writer(path: String, header: [String]) throws -> CSVWriter {
         switch self {
         case .standard: return try CSVWriter(path: path, header: header)

@@ -1,11 +1,10 @@
 import Crypto
 import Foundation
-import LinearAlgebra
 import TepatAllocation
 import TepatData
 import TepatScoring
 
-/// summary.json and timings.json (OUTPUTS.md).
+/// summary.json and timings.json (Docs/outputs.md).
 public enum RunSummary {
     public static let version = "0.1.0"
 
@@ -111,7 +110,7 @@ public enum RunSummary {
             ("objective", .number(plan.benefit, decimals: 9)),
             ("objective_measure", .string(objective.rawValue)),
             ("objective_units", .string(objective.units + "; the exported MPS minimises its negative")),
-            // The objective adds each program's benefit separately (MODEL.md §8). A household
+            // The objective adds each program's benefit separately (Docs/model.md). A household
             // reached by several programs gains their uplifts together, which lowers P2 by less
             // than the sum (and P0 by more), so the fall the plan achieves is reported beside it.
             ("outcome_fall", .number(outcomes.fall(objective), decimals: 9)),
@@ -128,14 +127,29 @@ public enum RunSummary {
         ])
     }
 
-    public static func timings(_ laps: [(String, Double)], total: Double) -> JSON {
+    /// What timings.json says of the machine besides the stages.
+    public struct Machine: Sendable {
+        public var cores: Int
+        public var blas: String
+        public var blasCore: String
+        public var blasThreads: Int
+
+        public init(cores: Int, blas: String, blasCore: String, blasThreads: Int) {
+            self.cores = cores
+            self.blas = blas
+            self.blasCore = blasCore
+            self.blasThreads = blasThreads
+        }
+    }
+
+    public static func timings(_ laps: [(String, Double)], total: Double, machine: Machine) -> JSON {
         .object([
             ("stages", .object(laps.map { ($0.0, .number($0.1, decimals: 4)) })),
             ("total", .number(total, decimals: 4)),
-            ("cores", .integer(ProcessInfo.processInfo.activeProcessorCount)),
-            ("blas", .string(BLAS.configuration)),
-            ("blas_core", .string(KernelSelection.coreName)),
-            ("blas_threads", .integer(BLAS.threadCount)),
+            ("cores", .integer(machine.cores)),
+            ("blas", .string(machine.blas)),
+            ("blas_core", .string(machine.blasCore)),
+            ("blas_threads", .integer(machine.blasThreads)),
         ])
     }
 }

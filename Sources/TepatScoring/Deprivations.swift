@@ -1,6 +1,6 @@
 import TepatData
 
-/// The named household deprivations of MODEL.md §6, each tied to a pillar a
+/// The named household deprivations of Docs/model.md, each tied to a pillar a
 /// program or an OPD works in.
 public enum Deprivation: String, CaseIterable, Sendable, Codable {
     case housing, sanitation, water, energy, schooling, health, livelihood, socialCare = "social_care"
@@ -16,7 +16,7 @@ public enum Deprivation: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Which households have this deprivation (the tests of MODEL.md §6).
+    /// Which households have this deprivation (the tests of Docs/model.md).
     public static func flags(_ d: Deprivation, _ h: HouseholdColumns) -> [Bool] {
         let n = h.count
         switch d {

@@ -75,9 +75,9 @@ public struct FeatureEncoder: Sendable {
 
     /// - Parameters:
     ///   - minimumLevelCount: levels seen in fewer survey households are pooled
-    ///     into the reference level (the first level of DATA.md's list).
+    ///     into the reference level (the first level of Docs/data.md's list).
     ///   - strictCategories: a level present in the registry but absent from the
-    ///     survey is an error instead of being pooled (MODEL.md §1).
+    ///     survey is an error instead of being pooled (Docs/model.md).
     public init(
         survey: HouseholdColumns, registry: HouseholdColumns, villageCodes: [Int64],
         minimumLevelCount: Int = 10, kecamatanEffects: Bool = false, strictCategories: Bool = false
@@ -87,7 +87,7 @@ public struct FeatureEncoder: Sendable {
     }
 
     /// Households per level of each category column (`categoryColumns`, levels in
-    /// DATA.md order). Counts of chunks add up to the counts of the whole
+    /// Docs/data.md order). Counts of chunks add up to the counts of the whole
     /// registry, so a streamed run builds the same encoder as a run in memory.
     public static func levelCounts(_ h: HouseholdColumns) -> [String: [Int]] {
         var counts: [String: [Int]] = [:]

@@ -11,7 +11,7 @@ public enum Normal {
 }
 
 /// Expected FGT poverty measures of one household whose log consumption per
-/// capita is N(μ, σ²), at poverty line z (MODEL.md §2). Closed forms: with
+/// capita is N(μ, σ²), at poverty line z (Docs/model.md). Closed forms: with
 /// d = (ln z − μ)/σ and m = e^{μ+σ²/2}/z,
 ///   P0 = Φ(d)
 ///   P1 = Φ(d) − m·Φ(d − σ)

@@ -1,3 +1,5 @@
+import TepatData
+
 /// How villages are ordered in rankings.csv (`--rank-by`).
 public enum RankBy: String, Sendable, CaseIterable, Codable {
     /// Weighted composite of standardised measures (default).
@@ -8,7 +10,7 @@ public enum RankBy: String, Sendable, CaseIterable, Codable {
     case poor
 }
 
-/// Separate models per stratum (MODEL.md §2).
+/// Separate models per stratum (Docs/model.md).
 public enum Stratification: String, Sendable, CaseIterable, Codable {
     case none
     /// Kelurahan (urban) and desa (rural) households get their own PMT and
@@ -24,7 +26,7 @@ public enum ScoringMethod: String, Sendable, CaseIterable, Codable {
     case assetIndex = "asset_index"
 }
 
-/// Weights of the composite score (MODEL.md §5). Each measure is standardised
+/// Weights of the composite score (Docs/model.md). Each measure is standardised
 /// across villages (z-score) before weighting; defaults favour depth and breadth
 /// of money-metric poverty and keep a fifth for multidimensional deprivation.
 /// The desil 1–4 share has weight 0 by default: it mostly repeats P0, and the
@@ -41,8 +43,11 @@ public struct CompositeWeights: Sendable, Equatable, Codable {
 }
 
 public struct ScoringOptions: Sendable {
+    /// Every default, the one source for the scenario and the command line.
+    public static let standard = ScoringOptions()
+
     /// Rupiah per capita per month.
-    public var povertyLine = 550_000.0
+    public var povertyLine = PovertyLine.standard
     public var seed: UInt64 = 1
     /// Replicates for the rank and P0 intervals.
     public var bootstrap = 200

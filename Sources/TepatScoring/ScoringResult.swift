@@ -54,7 +54,7 @@ public struct SmallAreaSummary: Sendable, Codable {
     public var ridge: RidgeSummary?
 }
 
-/// Targeting accuracy against truth.csv (MODEL.md, OUTPUTS.md). Eligible: the
+/// Targeting accuracy against truth.csv (Docs/model.md, Docs/outputs.md). Eligible: the
 /// poorest 40% of persons by true consumption; selected: predicted desil 1–4;
 /// all shares member-weighted.
 public struct Accuracy: Sendable, Codable, Equatable {

@@ -3,15 +3,13 @@ import LinearAlgebra
 import TepatData
 
 /// The model of one stratum (or of all households), fitted in the two stages of
-/// MODEL.md §2 with the registry seen only through chunks: the first stage needs
+/// Docs/model.md with the registry seen only through chunks: the first stage needs
 /// the survey alone; the registry contributes per-village sums of its index
 /// (`ContextSums`); the second stage then yields the `RegistryPass` that predicts
 /// the registry chunk by chunk. A run in memory and a streamed run both go
 /// through these steps with the same chunks, so they agree to the last bit.
 struct StratumFirstStage {
-    let survey: HouseholdColumns
-    let response: [Double]
-    let weights: [Double]
+    let survey: SurveyDesign
     /// The household encoder, without the contextual covariates.
     let base: FeatureEncoder
     /// The household PMT without context, whose index the context averages.
@@ -20,23 +18,21 @@ struct StratumFirstStage {
     /// `registryCounts`: the registry's households per category level (see
     /// `FeatureEncoder.levelCounts`); a streamed run passes [:] here and the real
     /// counts to `withRegistryCounts` once it has read the registry.
-    init(survey: HouseholdColumns, response: [Double], weights: [Double], registryCounts: [String: [Int]],
-         villages: VillageList, options: ScoringOptions) throws {
+    init(survey: SurveyDesign, registryCounts: [String: [Int]], villages: VillageList, options: ScoringOptions) throws {
         let base = try FeatureEncoder(
-            survey: survey, registryCounts: registryCounts, villageCodes: villages.codes.map(\.value),
+            survey: survey.households, registryCounts: registryCounts, villageCodes: villages.codes.map(\.value),
             minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
             strictCategories: options.strictCategories)
         guard survey.count > base.terms.count + 1 else {
             throw ScoringError.surveyTooSmall(rows: survey.count, terms: base.terms.count + 1)
         }
-        let fit = try WeightedLeastSquares(design: base.encode(survey), response: response, weights: weights, termNames: base.termNames).fit()
-        self.init(survey: survey, response: response, weights: weights, base: base, fit: fit)
+        let fit = try WeightedLeastSquares(design: base.encode(survey.households), response: survey.response, weights: survey.weights,
+                                           termNames: base.termNames).fit()
+        self.init(survey: survey, base: base, fit: fit)
     }
 
-    private init(survey: HouseholdColumns, response: [Double], weights: [Double], base: FeatureEncoder, fit: WLSResults) {
+    private init(survey: SurveyDesign, base: FeatureEncoder, fit: WLSResults) {
         self.survey = survey
-        self.response = response
-        self.weights = weights
         self.base = base
         self.fit = fit
     }
@@ -46,11 +42,11 @@ struct StratumFirstStage {
     /// is checked. The terms, and so the fit, depend on the survey only.
     func withRegistryCounts(_ counts: [String: [Int]], villages: VillageList, options: ScoringOptions) throws -> StratumFirstStage {
         let base = try FeatureEncoder(
-            survey: survey, registryCounts: counts, villageCodes: villages.codes.map(\.value),
+            survey: survey.households, registryCounts: counts, villageCodes: villages.codes.map(\.value),
             minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
             strictCategories: options.strictCategories)
         precondition(base.terms == self.base.terms, "the PMT terms depend on the survey alone")
-        return StratumFirstStage(survey: survey, response: response, weights: weights, base: base, fit: fit)
+        return StratumFirstStage(survey: survey, base: base, fit: fit)
     }
 
     /// Fits the PMT with context, the nested-error model and the replicate draws.
@@ -59,10 +55,10 @@ struct StratumFirstStage {
         let context = sums.villageMeans
         let kecamatanContext = sums.kecamatanMeans(villages)
         let encoder = base.withContext(villageMean: context, kecamatanMean: kecamatanContext)
-        let surveyDesign = encoder.encode(survey)
-        let pmt = try WeightedLeastSquares(design: surveyDesign, response: response, weights: weights, termNames: encoder.termNames).fit()
+        let surveyDesign = encoder.encode(survey.households)
+        let pmt = try WeightedLeastSquares(design: surveyDesign, response: survey.response, weights: survey.weights, termNames: encoder.termNames).fit()
         let nested = try NestedErrorModel(
-            design: surveyDesign, response: response, village: survey.village, villageCount: villages.count,
+            design: surveyDesign, response: survey.response, village: survey.village, villageCount: villages.count,
             ridge: options.ridge, seed: options.seed).fit()
         let smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
                                          replicates: options.bootstrap, ridge: nested.ridge)

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import TepatReporting
 
 /// The history of runs in an embedded SQLite database (GRDB): which scenario ran
 /// on which inputs (with checksums) and what came out, so a planner can find

@@ -13,7 +13,7 @@ if let coreType = KernelSelection.betterCoreType() {
     // execv only returns on failure; carry on with the slower kernels.
 }
 
-// OUTPUTS.md: exit 0 success, 1 bad input or infeasible scenario, 2 usage error.
+// Docs/outputs.md: exit 0 success, 1 bad input or infeasible scenario, 2 usage error.
 // ArgumentParser reports usage errors as 64 (EX_USAGE); map them to 2.
 do {
     var command = try Tepat.parseAsRoot()

@@ -1,5 +1,6 @@
 import XCTest
 @testable import TepatAllocation
+import NetworkFlow
 @testable import TepatData
 @testable import TepatScoring
 

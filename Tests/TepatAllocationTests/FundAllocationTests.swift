@@ -1,5 +1,7 @@
 import XCTest
 @testable import TepatAllocation
+import NetworkFlow
+import TestLP
 @testable import TepatData
 @testable import TepatScoring
 
@@ -32,7 +34,7 @@ final class FundAllocationTests: XCTestCase {
         return p
     }
 
-    /// MODEL.md §8 written directly as an LP over its own variables (x_{f,v,j},
+    /// Docs/model.md written directly as an LP over its own variables (x_{f,v,j},
     /// s_{v,j,k}), independent of the network construction.
     func independentLP(_ p: FundAllocationProblem) -> DenseLP.Outcome {
         var columns: [(cost: Double, upper: Double)] = []
@@ -155,6 +157,10 @@ final class FundAllocationTests: XCTestCase {
         plan = try p.solve()
         XCTAssertEqual(plan.benefit, 5 + 3, accuracy: 1e-12)
         XCTAssertEqual(plan.marginalValue[0], 1.0 / 10, accuracy: 1e-12, "the third household's benefit per rupiah")
+        let summary = plan.summary(p)
+        XCTAssertTrue(summary.hasPrefix("Fund allocation: benefit 8.000000; Rp 20 of Rp 20 spent"), summary)
+        XCTAssertTrue(summary.contains("2.0 households reached"), summary)
+        XCTAssertTrue(summary.contains("APBD: Rp 20 of Rp 20, marginal value 1e+05 per million rupiah"), summary)
     }
 
     /// Each funder's marginal value is the right derivative of the optimum in its

@@ -44,7 +44,7 @@ final class ValidationTests: XCTestCase {
         XCTAssertEqual(table.lines, [2, 3])
     }
 
-    /// The problems named in the issue, each on its own row, all reported in one pass.
+    /// Problems of every kind, each on its own row, all reported in one pass.
     func testEveryProblemIsReportedWithFileLineColumnAndValue() throws {
         let columns = Schemas.households.columns.map(\.name)
         let col = { (name: String) in columns.firstIndex(of: name)! + 1 }
@@ -193,7 +193,7 @@ final class ValidationTests: XCTestCase {
             XCTAssertEqual("\($0)", "cb.yaml:2: unknown key 'colums'; expected one of: name, yes_no, columns")
         }
         XCTAssertThrowsError(try Codebook.parse("columns:\n  floor: lantai\n", displayName: "cb.yaml")) {
-            XCTAssertEqual("\($0)", "cb.yaml:2: 'floor' is not a column of DATA.md")
+            XCTAssertEqual("\($0)", "cb.yaml:2: 'floor' is not a Tepat input column (Docs/data.md)")
         }
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import TepatAllocation
 import TepatData
-import TepatReporting
 import TepatScenario
 import TepatScoring
 import XCTest
@@ -132,18 +131,6 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(try parse(ScenarioWriter.yaml(s, commented: false)), s)
         XCTAssertEqual(try parse(ScenarioWriter.yaml(s, commented: true)), s)
 
-        // And it reaches the run.
-        var run = PlanRun(dataDirectory: folder, outputDirectory: folder + "/run")
-        try s.apply(to: &run)
-        XCTAssertEqual(run.options.povertyLine, 612_500)
-        XCTAssertEqual(run.options.seed, 42)
-        XCTAssertEqual(run.options.mpi.cutoff, 0.25)
-        XCTAssertEqual(run.options.mpi.indicators.first { $0.name == "assets" }?.weight, 0)
-        XCTAssertEqual(run.allocation.funderBudgets["BAZNAS"], 2_000_000_000)
-        XCTAssertEqual(run.allocation.objective, .headcount)
-        XCTAssertEqual(run.filePaths["survey.csv"], folder + "/other/survey_2025.csv")
-        XCTAssertFalse(run.writeHouseholds)
-        XCTAssertFalse(run.assign)
     }
 
     func testUnknownKeysNameTheKeyAndTheNearestOne() {

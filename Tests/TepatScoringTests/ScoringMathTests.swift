@@ -32,6 +32,13 @@ final class WeightedLeastSquaresTests: XCTestCase {
         XCTAssertEqual(fit.r2, 1 - e.reduce(0) { $0 + $1 * $1 } / tss, accuracy: 1e-12)
         XCTAssertEqual(fit.adjustedR2, 1 - (1 - fit.r2) * (n - 1) / (n - 2), accuracy: 1e-12)
         XCTAssertEqual(fit.sigma, s2.squareRoot(), accuracy: 1e-12)
+        // The summary states the fit and one line per term with its estimate.
+        let summary = fit.summary().split(separator: "\n").map(String.init)
+        XCTAssertTrue(summary[0].contains("n = 6, p = 2, rank 2"), summary[0])
+        XCTAssertTrue(summary[0].contains(String(format: "R² %.4f", fit.r2)), summary[0])
+        XCTAssertEqual(summary.count, 4)
+        XCTAssertTrue(summary[3].hasPrefix("x "), summary[3])
+        XCTAssertTrue(summary[3].contains(String(format: "%13.6g", b1)), summary[3])
     }
 
     /// Integer weights are frequency weights for the point estimates: WLS with
@@ -181,6 +188,7 @@ final class NestedErrorModelTests: XCTestCase {
         XCTAssertEqual(fit.villageEffect(5).mean, gamma * fit.meanResidual[5], accuracy: 1e-15)
         XCTAssertEqual(fit.villageEffect(5).variance, fit.sigma2Eta * (1 - gamma), accuracy: 1e-15)
         XCTAssertGreaterThan(fit.logLambdaSE, 0)
+        XCTAssertTrue(fit.summary().contains(String(format: "σ²_η %.5g, σ²_ε %.5g", fit.sigma2Eta, fit.sigma2Eps)), fit.summary())
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 import TepatAllocation
 import TepatData
 import TepatGenerator
-import TepatReporting
+import TepatPipeline
 import TepatScoring
 
 let kabupaten = BenchmarkKabupaten.standard

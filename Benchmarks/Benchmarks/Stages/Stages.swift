@@ -1,7 +1,7 @@
 import Benchmark
 import BenchmarkSupport
 import Foundation
-import TepatReporting
+import TepatPipeline
 
 /// `tepat run` end to end (B = 200), with every stage's wall time as its own
 /// metric (the stage clock of timings.json: read, encode, pmt, predict+bootstrap,

@@ -1,4 +1,4 @@
-/// The input contract of DATA.md (v1), one schema per file of a DATA_DIR.
+/// The input contract of Docs/data.md, one schema per file of a DATA_DIR.
 public enum Schemas {
     public static let pillars = ["health", "education", "housing", "economy", "environment", "social"]
 

@@ -1,12 +1,6 @@
 import Foundation
 import TepatAllocation
-
-/// Language of report.html: Indonesian by default (Bappeda and TKPK read it),
-/// English as an option.
-public enum ReportLanguage: String, Sendable, CaseIterable, Codable {
-    case indonesian = "id"
-    case english = "en"
-}
+import TepatScenario
 
 /// Labels and number formats of the report in one language.
 struct ReportText {

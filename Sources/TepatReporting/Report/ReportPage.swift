@@ -1,6 +1,7 @@
 import Foundation
 import TepatAllocation
 import TepatData
+import TepatScenario
 import TepatScoring
 
 /// What report.html shows: plain values from the run.
@@ -13,6 +14,20 @@ public struct ReportContent {
     public var objective = AllocationObjective.severity
     /// Ranking rows shown in the page (the rest are in rankings.csv).
     public var rankingRows = 60
+
+    public init(
+        result: ScoringResult, households: Int,
+        assignment: (problem: OPDAssignmentProblem, solution: OPDAssignmentProblem.Solution)?,
+        allocation: (problem: FundAllocationProblem, plan: FundAllocation, outcomes: VillageOutcomes, baselines: [(BaselineRule, Double)])?,
+        language: ReportLanguage, objective: AllocationObjective
+    ) {
+        self.result = result
+        self.households = households
+        self.assignment = assignment
+        self.allocation = allocation
+        self.language = language
+        self.objective = objective
+    }
 }
 
 /// report.html: one self-contained page (inline CSS and SVG, no script, no
@@ -20,107 +35,16 @@ public struct ReportContent {
 public enum ReportPage {
     public static func html(_ c: ReportContent) -> String {
         let t = ReportText(language: c.language, objective: c.objective)
-        let r = c.result, v = r.villages, m = r.measures
-        let region = Set(v.kabupatenNames).sorted().joined(separator: ", ")
+        let region = Set(c.result.villages.kabupatenNames).sorted().joined(separator: ", ")
         var body = ""
         body += "<header><h1>\(SVG.escape(t(.title)))\(region.isEmpty ? "" : " — " + SVG.escape(region))</h1>"
         body += "<p class=\"sub\">\(SVG.escape(t(.subtitle)))</p></header>"
-
-        // Headline figures.
-        var cards: [(String, String)] = [
-            (t.whole(Double(v.count)), t(.villagesRanked)),
-            (t.whole(Double(c.households)), t(.householdsScored)),
-            (t.percent(r.overall.p0), t(.expectedP0)),
-            (t.whole(r.overallPoorPersons), t(.poorPersons)),
-            (t.rupiah(Int64(r.options.povertyLine)), t(.povertyLine)),
-        ]
-        if let a = c.allocation {
-            let spent = a.plan.spentByFunder.reduce(0, +), budget = a.problem.funders.reduce(Int64(0)) { $0 + $1.budget }
-            cards.append((t.rupiah(spent), t(.spent) + " " + t(.of) + " " + t.rupiah(budget)))
-            cards.append((t.percent(a.outcomes.overallBefore.p0, decimals: 2) + " → " + t.percent(a.outcomes.overallAfter.p0, decimals: 2), t(.p0Change)))
-            cards.append((t.percent(a.outcomes.overallBefore.p2, decimals: 3) + " → " + t.percent(a.outcomes.overallAfter.p2, decimals: 3), t(.p2Change)))
-            if let best = a.baselines.map(\.1).max(), best > 0 {
-                cards.append(("+" + t.percent(a.plan.benefit / best - 1, decimals: 0), t(.betterThanBest)))
-            }
-        }
-        body += section(t(.headline), "<div class=\"cards\">" + cards.map { "<div class=\"card\"><b>\(SVG.escape($0.0))</b><span>\(SVG.escape($0.1))</span></div>" }.joined() + "</div>", id: "headline")
-
-        // Ranking with interval bars.
-        var rows = ""
-        let shown = r.ranking.order.prefix(c.rankingRows)
-        let highestP0 = max(1e-12, m.p0.max() ?? 1)
-        for village in shown {
-            let rank = r.ranking.rank[village]
-            let bar = SVG.intervalBar(low: Double(r.ranking.rankLow[village]), high: Double(r.ranking.rankHigh[village]), value: Double(rank),
-                                      scale: Double(v.count), colour: SVG.heat(m.p0[village] / highestP0))
-            rows += "<tr><td class=\"n\">\(rank)</td><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
-            rows += "<td>\(bar) <span class=\"muted\">\(r.ranking.rankLow[village])–\(r.ranking.rankHigh[village])</span></td>"
-            rows += "<td class=\"n\">\(t.percent(m.p0[village])) <span class=\"muted\">(\(t.percent(r.ranking.p0Low[village]))–\(t.percent(r.ranking.p0High[village])))</span></td>"
-            rows += "<td>\(SVG.escape(ScoringOutputs.topDeprivations(m.deprivationShare[village]).replacingOccurrences(of: "|", with: ", ")))</td></tr>"
-        }
-        var ranking = "<p>\(SVG.escape(t(.rankingNote)))</p><table><thead><tr><th>\(t(.rank))</th><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.rankInterval))</th><th>\(t(.p0Interval))</th><th>\(t(.reasons))</th></tr></thead><tbody>\(rows)</tbody></table>"
-        if v.count > shown.count { ranking += "<p class=\"muted\">… \(v.count - shown.count) \(SVG.escape(t(.moreInCSV)))</p>" }
-        body += section(t(.ranking), ranking, id: "ranking")
-
-        // Map.
-        let labels = (0..<v.count).map { "\(v.names[$0]) (\(v.kecamatanNames[$0])): P0 \(t.percent(m.p0[$0]))" }
-        if let map = SVG.map(lat: v.lat, lon: v.lon, value: m.p0, labels: labels, legend: (t(.lowP0), t(.highP0) + " (" + t.percent(m.p0.max() ?? 0) + ")")) {
-            body += section(t(.map), "<p>\(SVG.escape(t(.mapNote)))</p>" + map, id: "map")
-        } else {
-            body += section(t(.map), "<p class=\"note\">\(SVG.escape(t(.mapMissing)))</p>", id: "map")
-        }
-
-        // Before and after by kecamatan; spending by funder and pillar; baselines.
-        if let a = c.allocation {
-            var persons: [String: Double] = [:], before: [String: Double] = [:], after: [String: Double] = [:]
-            for village in 0..<v.count {
-                let k = v.kecamatanNames[village]
-                persons[k, default: 0] += m.persons[village]
-                before[k, default: 0] += m.persons[village] * a.outcomes.before[village].p0
-                after[k, default: 0] += m.persons[village] * a.outcomes.after[village].p0
-            }
-            let kecamatan = persons.keys.sorted { (before[$0]! / persons[$0]!, $0) > (before[$1]! / persons[$1]!, $1) }
-            body += section(t(.beforeAfter), "<p>\(SVG.escape(t(.beforeAfterNote)))</p>" + SVG.pairedBars(
-                labels: kecamatan, before: kecamatan.map { before[$0]! / persons[$0]! }, after: kecamatan.map { after[$0]! / persons[$0]! },
-                format: { t.percent($0) }, legend: (t(.before), t(.after))), id: "before-after")
-
-            let pillars = Schemas.pillars
-            var byPillar = [[Double]](repeating: [Double](repeating: 0, count: pillars.count), count: a.problem.funders.count)
-            for row in a.plan.rows {
-                if let p = pillars.firstIndex(of: a.problem.programs[row.program].pillar) { byPillar[row.funder][p] += Double(row.amount) }
-            }
-            let chart = SVG.stackedBars(labels: a.problem.funders.map(\.name), parts: pillars.map(t.pillar), values: byPillar,
-                                        total: { t.rupiah(a.plan.spentByFunder[$0]) })
-            var table = "<table><thead><tr><th>\(t(.funder))</th><th>\(t(.budget))</th><th>\(t(.allocated))</th><th>\(t(.marginalValue))</th></tr></thead><tbody>"
-            for (f, funder) in a.problem.funders.enumerated() {
-                table += "<tr><td>\(SVG.escape(funder.name))</td><td class=\"n\">\(t.rupiah(funder.budget))</td><td class=\"n\">\(t.rupiah(a.plan.spentByFunder[f]))</td><td class=\"n\">\(t.significant(1e6 * a.plan.marginalValue[f]))</td></tr>"
-            }
-            table += "</tbody></table><p class=\"muted\">\(SVG.escape(t(.marginalNote)))</p>"
-            body += section(t(.spending), chart + table, id: "spending")
-
-            var baselines = "<table><thead><tr><th>\(t(.baselineRule))</th><th>\(t(.severityFall))</th><th>\(t(.baselineGain))</th></tr></thead><tbody>"
-            baselines += "<tr class=\"best\"><td>\(SVG.escape(t(.optimalPlan)))</td><td class=\"n\">\(t.decimal(a.plan.benefit, decimals: 1))</td><td></td></tr>"
-            for (rule, benefit) in a.baselines {
-                baselines += "<tr><td>\(SVG.escape(t.baseline(rule.rawValue)))</td><td class=\"n\">\(t.decimal(benefit, decimals: 1))</td><td class=\"n\">\(benefit > 0 ? "+" + t.percent(a.plan.benefit / benefit - 1, decimals: 0) : "—")</td></tr>"
-            }
-            body += section(t(.baselines), baselines + "</tbody></table>", id: "baselines")
-        } else {
-            body += section(t(.beforeAfter), "<p class=\"note\">\(SVG.escape(t(.noAllocation)))</p>", id: "before-after")
-        }
-
-        // OPD assignment.
-        if let a = c.assignment {
-            var table = "<table><thead><tr><th>\(t(.opd))</th><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.fit))</th><th>\(t(.reasons))</th></tr></thead><tbody>"
-            for pair in a.solution.pairs {
-                table += "<tr><td>\(SVG.escape(a.problem.opds[pair.opd].name))</td><td>\(SVG.escape(v.names[pair.village]))</td><td>\(SVG.escape(v.kecamatanNames[pair.village]))</td>"
-                table += "<td class=\"n\">\(t.decimal(pair.fit, decimals: 3))</td><td>\(SVG.escape(t.reasons(a.problem.reasonList(opd: pair.opd, village: pair.village))))</td></tr>"
-            }
-            body += section(t(.assignment), table + "</tbody></table>", id: "assignment")
-        } else {
-            body += section(t(.assignment), "<p class=\"note\">\(SVG.escape(t(.noAssignment)))</p>", id: "assignment")
-        }
-
-        body += section(t(.modelFit), modelTable(r, t), id: "model")
+        body += headlineSection(c, t)
+        body += rankingSection(c, t)
+        body += mapSection(c, t)
+        body += allocationSections(c, t)
+        body += assignmentSection(c, t)
+        body += section(t(.modelFit), modelTable(c.result, t), id: "model")
         return page(title: t(.title) + (region.isEmpty ? "" : " — " + region), language: c.language, body: body)
     }
 

@@ -59,7 +59,7 @@ public final class HouseholdSpill {
         w.append(logMean); w.append(p0); w.append(p1); w.append(p2)
         w.append(members)
         w.append(Int32(village))
-        // DATA.md caps household_id well below 65,535 bytes; the reader's record
+        // Docs/data.md caps household_id well below 65,535 bytes; the reader's record
         // limit keeps any id below it too.
         w.append(UInt16(clamping: id.count))
         w.append(bytes: UnsafeRawBufferPointer(rebasing: id.prefix(Int(UInt16.max))))

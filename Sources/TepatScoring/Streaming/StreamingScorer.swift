@@ -55,6 +55,10 @@ public enum StreamingScorer {
         public var rejected: Int
     }
 
+    /// The strata of a run: all households, or urban and rural with their own
+    /// random streams.
+    typealias Strata = [(name: String, urban: Bool?, stream: UInt64)]
+
     public static func score(
         _ input: Input, options: ScoringOptions, clock: StageClock = StageClock(),
         onStage: (String) -> Void = { _ in }, onProgress: (Int, Int) -> Void = { _, _ in }
@@ -62,42 +66,84 @@ public enum StreamingScorer {
         let villages = VillageList(villages: input.villages, households: nil)
         guard villages.count > 0 else { throw ScoringError.noVillages }
         guard options.method != .assetIndex else { throw StreamingError.needsPMT }
-        let survey = HouseholdColumns(input.survey, villageIndex: villages.index)
-        let response = input.survey.numbers("consumption_pc").map { log($0) }
-        let weights = input.survey.numbers("weight")
-        let strata: [(name: String, urban: Bool?, stream: UInt64)] = options.strata == .urbanRural
-            ? [("urban", true, 1), ("rural", false, 2)] : [("all", nil, 0)]
-        func stratum(of h: HouseholdColumns, _ i: Int) -> Int { strata.count == 1 || h.isUrban[i] ? 0 : 1 }
+        let survey = SurveyDesign(input.survey, villageIndex: villages.index)
+        let strata: Strata = options.strata == .urbanRural ? [("urban", true, 1), ("rural", false, 2)] : [("all", nil, 0)]
+        let stratum: (HouseholdColumns, Int) -> Int = { h, i in strata.count == 1 || h.isUrban[i] ? 0 : 1 }
+        let reading = Reading(input: input, villages: villages, options: options, strata: strata.count, stratum: stratum)
 
         // First stages: the survey alone. A stratum's error counts only if the
         // registry has households in it (as in memory, where it is not fitted).
-        var firstStages: [Result<StratumFirstStage, Error>?] = strata.map { s in
-            let rows = (0..<survey.count).filter { s.urban == nil || survey.isUrban[$0] == s.urban }
-            guard !rows.isEmpty else { return nil }
-            return Result {
-                try StratumFirstStage(
-                    survey: s.urban == nil ? survey : survey.subset(rows), response: rows.map { response[$0] },
-                    weights: rows.map { weights[$0] }, registryCounts: [:], villages: villages, options: options)
-            }
+        let firstStages: [Result<StratumFirstStage, Error>?] = strata.map { s in
+            let design = survey.stratum(urban: s.urban)
+            guard design.count > 0 else { return nil }
+            return Result { try StratumFirstStage(survey: design, registryCounts: [:], villages: villages, options: options) }
         }
         clock.lap("encode")
+        let checked = try checkAndSumContext(reading, firstStages: firstStages, onStage: onStage, onProgress: onProgress)
+        clock.lap("read")
 
-        // First read: check every row, count levels, sum the first-stage index.
+        onStage("score (stream, second read: predict and bootstrap)")
+        let (passes, models) = try secondStages(strata, firstStages: firstStages, checked: checked.read, villages: villages, options: options)
+        clock.lap("pmt")
+        // Second read: predict, draw, add up, spill.
+        let spill = try HouseholdSpill(directory: input.workDirectory, strata: strata.count)
+        let scored = try scorePass(reading, passes: passes, leaveOut: checked.leaveOut, spill: spill, onProgress: onProgress)
+        try spill.finishWriting()
+        clock.lap("predict+bootstrap")
+
+        onStage("aggregate")
+        let (unscored, overall, deciles) = try aggregate(scored, spill: spill, options: options)
+        let replicates = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
+                                             replicatePoor: scored.replicatePoor, replicateSeverity: scored.replicateSeverity)
+        let ranked = VillageRanker.rank(unscored, villages: villages, replicates: replicates, options: options, clock: clock)
+        let result = ScoringResult(
+            options: options, method: .pmt, villages: villages,
+            households: HouseholdScores(logMean: [], logSD: [], welfare: [], desil: [], p0: [], p1: [], p2: []),
+            measures: ranked.measures, ranking: ranked.ranking, models: models, assetIndexExplainedShare: nil,
+            registry: .none, deprivationFlags: [], accuracy: nil, timings: clock.laps,
+            overall: overall.mean, overallPoorPersons: ranked.measures.poorPersons.reduce(0, +), householdCount: checked.read.rows)
+        return Output(result: result, spill: spill, deciles: { deciles.decile(of: $0) }, problems: checked.problems,
+                      rejected: checked.read.rejected)
+    }
+
+    /// The first read: check every row, count levels, sum the first-stage
+    /// index; then the repeated ids, and with `--on-error skip` a read again
+    /// without them.
+    private static func checkAndSumContext(
+        _ reading: Reading, firstStages: [Result<StratumFirstStage, Error>?], onStage: (String) -> Void, onProgress: (Int, Int) -> Void
+    ) throws -> (read: Checked, problems: ProblemLog, leaveOut: Set<Int>) {
+        let input = reading.input
         onStage("read (stream, first read: check and context)")
         let duplicates = try DuplicateFinder(directory: input.workDirectory)
         var problems = ProblemLog(limit: input.problemLimit)
-        var first = try readPass(input, villages: villages, options: options, strata: strata.count, stratum: stratum,
-                                 firstStages: firstStages, leaveOut: [], problems: &problems, duplicates: duplicates, onProgress: onProgress)
+        var first = try readPass(reading, firstStages: firstStages, leaveOut: [], problems: &problems, duplicates: duplicates, onProgress: onProgress)
         let repeats = try duplicates.finish()
         first.rows -= repeats.count
         first.rejected += repeats.count
-        let idColumn = first.idColumnNumber
-        // The repeated ids themselves, for the messages: the first read kept
-        // only their hashes. Read up to the last repeat shown, fields split but
-        // not decoded.
-        var repeatedIds: [Int: String] = [:]
-        if let idColumn, !repeats.isEmpty {
+        if !repeats.isEmpty {
             onStage("read (stream, the repeated ids to quote)")
+            try recordRepeats(repeats, input: input, idColumn: first.idColumnNumber, in: &problems)
+        }
+        if input.onError == .fail && !problems.isEmpty { throw DataErrors(problems) }
+        let leaveOut = Set(repeats.map(\.line))
+        if !leaveOut.isEmpty {
+            // Read again: the repeats counted in the first read must not count.
+            onStage("read (stream, again without the repeated ids)")
+            var ignored = ProblemLog(limit: 0)
+            first = try readPass(reading, firstStages: firstStages, leaveOut: leaveOut, problems: &ignored, duplicates: nil, onProgress: onProgress)
+        }
+        guard first.rows > 0 else { throw StreamingError.noHouseholds }
+        return (first, problems, leaveOut)
+    }
+
+    /// A problem per repeated id, quoting it: the first read kept only hashes,
+    /// so the ids are fetched by line (fields split but not decoded, up to the
+    /// last repeat shown). The log is then put back in line order.
+    private static func recordRepeats(
+        _ repeats: [(line: Int, firstLine: Int)], input: Input, idColumn: Int?, in problems: inout ProblemLog
+    ) throws {
+        var repeatedIds: [Int: String] = [:]
+        if let idColumn {
             repeatedIds = try CSVReader.fields(
                 path: input.householdsPath, displayName: Schemas.households.fileName, column: idColumn - 1,
                 lines: Set(repeats.prefix(input.problemLimit).map(\.line)))
@@ -107,272 +153,52 @@ public enum StreamingScorer {
                                         value: repeatedIds[line].map { DisplayValue.make($0) },
                                         message: "duplicate household_id (first on line \(firstLine))"))
         }
-        if !repeats.isEmpty { problems = sortedByLine(problems) }
-        if input.onError == .fail && !problems.isEmpty { throw DataErrors(problems) }
-        let leaveOut = Set(repeats.map(\.line))
-        if !leaveOut.isEmpty {
-            // Read again: the repeats counted in the first read must not count.
-            onStage("read (stream, again without the repeated ids)")
-            var ignored = ProblemLog(limit: 0)
-            first = try readPass(input, villages: villages, options: options, strata: strata.count, stratum: stratum,
-                                 firstStages: firstStages, leaveOut: leaveOut, problems: &ignored, duplicates: nil, onProgress: onProgress)
-        }
-        guard first.rows > 0 else { throw StreamingError.noHouseholds }
-        clock.lap("read")
+        problems = sortedByLine(problems)
+    }
 
-        // Second stages.
-        onStage("score (stream, second read: predict and bootstrap)")
+    /// Each stratum's second stage, now that the registry's level counts and
+    /// context are known.
+    private static func secondStages(
+        _ strata: Strata, firstStages: [Result<StratumFirstStage, Error>?], checked: Checked, villages: VillageList, options: ScoringOptions
+    ) throws -> (passes: [RegistryPass?], models: [StratumModel]) {
         var passes: [RegistryPass?] = Array(repeating: nil, count: strata.count)
         var models: [StratumModel] = []
-        for (s, definition) in strata.enumerated() where first.stratumRows[s] > 0 {
-            guard let fitted = firstStages[s] else {
-                throw ScoringError.emptyStratum(definition.name)
-            }
+        for (s, definition) in strata.enumerated() where checked.stratumRows[s] > 0 {
+            guard let fitted = firstStages[s] else { throw ScoringError.emptyStratum(definition.name) }
             let stage: StratumFirstStage
             do {
-                stage = try fitted.get().withRegistryCounts(first.levelCounts[s], villages: villages, options: options)
+                stage = try fitted.get().withRegistryCounts(checked.levelCounts[s], villages: villages, options: options)
             } catch let ScoringError.surveyTooSmall(rows, terms, _) where strata.count > 1 {
                 throw ScoringError.surveyTooSmall(rows: rows, terms: terms, stratum: definition.name)
             }
-            firstStages[s] = .success(stage)
-            let second = try stage.secondStage(context: first.context[s], villages: villages, options: options, stream: definition.stream)
+            let second = try stage.secondStage(context: checked.context[s], villages: villages, options: options, stream: definition.stream)
             passes[s] = second.pass
             models.append(StratumModel(name: definition.name, pmt: second.pmt, smallArea: second.smallArea, pooled: second.pooled))
         }
-        clock.lap("pmt")
+        return (passes, models)
+    }
 
-        // Second read: predict, draw, add up, spill.
-        let spill = try HouseholdSpill(directory: input.workDirectory, strata: strata.count)
-        let scored = try scorePass(input, villages: villages, options: options, strata: strata.count, stratum: stratum,
-                                   passes: passes, leaveOut: leaveOut, spill: spill, onProgress: onProgress)
-        try spill.finishWriting()
-        clock.lap("predict+bootstrap")
-
-        // Deciles and the overall measures, from the spill in file order.
-        onStage("aggregate")
+    /// Deciles, the desil 1–4 shares and the overall measures, from the spill
+    /// in file order.
+    private static func aggregate(
+        _ scored: Scored, spill: HouseholdSpill, options: ScoringOptions
+    ) throws -> (measures: VillageMeasures, overall: WeightedFGT, deciles: SpillDeciles) {
         var sums = scored.sums
         let deciles = try SpillDeciles(spill: spill, lowest: scored.lowest, highest: scored.highest)
-        var weighted = (p0: 0.0, p1: 0.0, p2: 0.0)
+        var overall = WeightedFGT()
         try spill.forEach { r in
             sums.addDesil(deciles.decile(of: r), village: r.village)
-            weighted.p0 += r.members * r.p0
-            weighted.p1 += r.members * r.p1
-            weighted.p2 += r.members * r.p2
+            overall.add(members: r.members, p0: r.p0, p1: r.p1, p2: r.p2)
         }
-        var measures = sums.measures(mpi: options.mpi)
-        let standardisation = Standardisation(measures)
-        measures.score = (0..<villages.count).map { v in
-            standardisation.score(p0: measures.p0[v], p2: measures.p2[v], poor: measures.poorPersons[v],
-                                  m0: measures.mpi[v].m0, desil: measures.shareDesil1to4[v], weights: options.weights)
-        }
-        clock.lap("aggregate")
-        let replicates = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
-                                             replicatePoor: scored.replicatePoor, replicateSeverity: scored.replicateSeverity)
-        let ranking = Scorer.rank(measures: measures, villages: villages, pass: replicates, standardisation: standardisation, options: options)
-        clock.lap("bootstrap")
-
-        let persons = measures.persons.reduce(0, +)
-        let result = ScoringResult(
-            options: options, method: .pmt, villages: villages,
-            households: HouseholdScores(logMean: [], logSD: [], welfare: [], desil: [], p0: [], p1: [], p2: []),
-            measures: measures, ranking: ranking, models: models, assetIndexExplainedShare: nil,
-            registry: .none, deprivationFlags: [], accuracy: nil, timings: clock.laps,
-            overall: ExpectedFGT(p0: weighted.p0 / persons, p1: weighted.p1 / persons, p2: weighted.p2 / persons),
-            overallPoorPersons: measures.poorPersons.reduce(0, +), householdCount: first.rows)
-        return Output(result: result, spill: spill, deciles: { deciles.decile(of: $0) }, problems: problems,
-                      rejected: first.rejected)
+        return (sums.measures(mpi: options.mpi), overall, deciles)
     }
 
-    /// What the first read (or the read without repeats) gathers.
-    struct Checked {
-        var rows = 0
-        var rejected = 0
-        var stratumRows: [Int]
-        var levelCounts: [[String: [Int]]]
-        var context: [ContextSums]
-        var idColumnNumber: Int?
-    }
-
-    private static func readPass(
-        _ input: Input, villages: VillageList, options: ScoringOptions, strata: Int, stratum: (HouseholdColumns, Int) -> Int,
-        firstStages: [Result<StratumFirstStage, Error>?], leaveOut: Set<Int>, problems: inout ProblemLog,
-        duplicates: DuplicateFinder?, onProgress: (Int, Int) -> Void
-    ) throws -> Checked {
-        var checked = Checked(stratumRows: Array(repeating: 0, count: strata), levelCounts: Array(repeating: [:], count: strata),
-                              context: Array(repeating: ContextSums(villages: villages.count), count: strata))
-        var chunker = StrataChunker(strata: strata, rows: options.chunkRows)
-        func take(_ s: Int, _ chunk: HouseholdColumns) throws {
-            checked.stratumRows[s] += chunk.count
-            FeatureEncoder.addLevelCounts(FeatureEncoder.levelCounts(chunk), to: &checked.levelCounts[s])
-            if case .success(let stage)? = firstStages[s] {
-                try checked.context[s].add(stage, chunk, rows: 0..<chunk.count)
-            }
-        }
-        let reader = try HouseholdChunks(input, villages: villages, leaveOut: leaveOut, duplicates: duplicates)
-        checked.idColumnNumber = reader.idColumnNumber
-        while let h = try reader.next() {
-            for (s, part) in split(h, strata: strata, stratum: stratum) { chunker.add(part, stratum: s) }
-            for (s, chunk) in chunker.full() { try take(s, chunk) }
-            onProgress(reader.bytesRead, reader.bytesTotal)
-        }
-        for (s, chunk) in chunker.rest() { try take(s, chunk) }
-        for p in reader.problems { problems.record(p) }
-        problems.countOmitted(reader.problemsOmitted)
-        checked.rows = reader.rowsKept
-        checked.rejected = reader.rowsRejected
-        return checked
-    }
-
-    /// What the second read gathers.
-    struct Scored {
-        var sums: VillageSums
-        var replicatePoor: [Double]
-        var replicateSeverity: [Double]
-        var lowest = Double.infinity
-        var highest = -Double.infinity
-    }
-
-    private static func scorePass(
-        _ input: Input, villages: VillageList, options: ScoringOptions, strata: Int, stratum: (HouseholdColumns, Int) -> Int,
-        passes: [RegistryPass?], leaveOut: Set<Int>, spill: HouseholdSpill, onProgress: (Int, Int) -> Void
-    ) throws -> Scored {
-        let replicates = max(0, options.bootstrap)
-        var scored = Scored(
-            sums: VillageSums(villages: villages.count, mpiIndicators: options.mpi.indicators.count),
-            replicatePoor: Array(repeating: 0, count: villages.count * replicates),
-            replicateSeverity: Array(repeating: 0, count: villages.count * replicates))
-        var replicateSums = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
-                                                replicatePoor: scored.replicatePoor, replicateSeverity: scored.replicateSeverity)
-        scored.replicatePoor = []
-        scored.replicateSeverity = []
-        let deprivations = Deprivation.allCases
-        var chunker = StrataChunker(strata: strata, rows: options.chunkRows)
-        // Chunks wait per stratum until a wave of `threads` is ready; chunk k of a
-        // stratum draws from stream k, as in memory.
-        var waiting: [[HouseholdColumns]] = Array(repeating: [], count: strata)
-        var streamOf = [Int](repeating: 0, count: strata)
-        func runWave(_ s: Int) throws {
-            guard !waiting[s].isEmpty, let pass = passes[s] else { return }
-            let wave = waiting[s]
-            waiting[s] = []
-            let results = try pass.processWave(wave.map { ($0, 0..<$0.count) }, firstStream: streamOf[s])
-            streamOf[s] += wave.count
-            for (h, chunk) in zip(wave, results) {
-                replicateSums.addReplicates(of: chunk, villages: villages.count)
-                let flags = deprivations.map { Deprivation.flags($0, h) }
-                scored.sums.add(h, rows: 0..<h.count, p0: chunk.p0, p1: chunk.p1, p2: chunk.p2,
-                                deprivationFlags: flags, mpi: options.mpi, mpiScores: options.mpi.scores(h))
-                spill.append(stratum: s, households: h, chunk: chunk)
-                for x in chunk.logMean {
-                    scored.lowest = min(scored.lowest, x)
-                    scored.highest = max(scored.highest, x)
-                }
-            }
-        }
-        func take(_ s: Int, _ chunk: HouseholdColumns) throws {
-            waiting[s].append(chunk)
-            if waiting[s].count >= max(1, options.threads) { try runWave(s) }
-        }
-        let reader = try HouseholdChunks(input, villages: villages, leaveOut: leaveOut, duplicates: nil)
-        while let h = try reader.next() {
-            for i in 0..<h.count { spill.noteStratum(stratum(h, i)) }
-            for (s, part) in split(h, strata: strata, stratum: stratum) { chunker.add(part, stratum: s) }
-            for (s, chunk) in chunker.full() { try take(s, chunk) }
-            onProgress(reader.bytesRead, reader.bytesTotal)
-        }
-        for (s, chunk) in chunker.rest() { try take(s, chunk) }
-        for s in 0..<strata { try runWave(s) }
-        scored.replicatePoor = replicateSums.replicatePoor
-        scored.replicateSeverity = replicateSums.replicateSeverity
-        return scored
-    }
-
-    /// The households of each stratum, in order.
-    private static func split(_ h: HouseholdColumns, strata: Int, stratum: (HouseholdColumns, Int) -> Int) -> [(Int, HouseholdColumns)] {
-        guard strata > 1 else { return [(0, h)] }
-        var rows: [[Int]] = Array(repeating: [], count: strata)
-        for i in 0..<h.count { rows[stratum(h, i)].append(i) }
-        return rows.enumerated().compactMap { s, r in
-            r.isEmpty ? nil : (s, r.count == h.count ? h : h.subset(r))
-        }
-    }
-
-    private static func sortedByLine(_ log: ProblemLog) -> ProblemLog {
-        var sorted = ProblemLog(limit: log.limit)
-        for p in log.problems.sorted(by: DataProblem.lineOrder) { sorted.record(p) }
-        sorted.countOmitted(log.omitted)
-        return sorted
-    }
-}
-
-/// Cuts each stratum's households into chunks of exactly `rows`, whatever the
-/// sizes read: the chunks of a run in memory, where each stratum's households
-/// are cut from its first.
-struct StrataChunker {
-    private var pending: [[HouseholdColumns]]
-    private var pendingRows: [Int]
-    let rows: Int
-
-    init(strata: Int, rows: Int) {
-        pending = Array(repeating: [], count: strata)
-        pendingRows = Array(repeating: 0, count: strata)
-        self.rows = rows
-    }
-
-    mutating func add(_ h: HouseholdColumns, stratum s: Int) {
-        pending[s].append(h)
-        pendingRows[s] += h.count
-    }
-
-    /// Every full chunk ready, stratum by stratum.
-    mutating func full() -> [(Int, HouseholdColumns)] {
-        var out: [(Int, HouseholdColumns)] = []
-        for s in pending.indices where pendingRows[s] >= rows {
-            var all = HouseholdColumns.joined(pending[s])
-            var start = 0
-            while all.count - start >= rows {
-                out.append((s, all.subset(Array(start..<(start + rows)))))
-                start += rows
-            }
-            all = start == all.count ? .none : all.subset(Array(start..<all.count))
-            pending[s] = all.count > 0 ? [all] : []
-            pendingRows[s] = all.count
-        }
-        return out
-    }
-
-    /// What is left at the end of the file: one last, shorter chunk per stratum.
-    mutating func rest() -> [(Int, HouseholdColumns)] {
-        var out = full()
-        for s in pending.indices where pendingRows[s] > 0 {
-            out.append((s, HouseholdColumns.joined(pending[s])))
-            pending[s] = []
-            pendingRows[s] = 0
-        }
-        return out
-    }
-}
-
-public enum StreamingError: Error, CustomStringConvertible, Equatable {
-    case needsVillages
-    case needsSurvey
-    case needsPMT
-    case noHouseholds
-    case temporaryFile(String)
-    case truncated(String)
-
-    public var description: String {
-        switch self {
-        case .needsVillages:
-            return "--stream needs villages.csv in DATA_DIR: the village list is fixed before households.csv is read"
-        case .needsSurvey, .needsPMT:
-            return "--stream scores with the PMT and needs survey.csv; the asset index ranks all households at once, so run it without --stream"
-        case .noHouseholds:
-            return "households.csv: no households to score (the file has a header but no rows, or every row was left out)"
-        case .temporaryFile(let path):
-            return "cannot write the temporary file \(path) (is the disk full?)"
-        case .truncated(let path):
-            return "the temporary file \(path) ended early (was it removed, or the disk full?)"
-        }
+    /// What both reads need to know of the run.
+    struct Reading {
+        let input: Input
+        let villages: VillageList
+        let options: ScoringOptions
+        let strata: Int
+        let stratum: (HouseholdColumns, Int) -> Int
     }
 }

@@ -3,10 +3,12 @@ import XCTest
 @testable import LinearAlgebra
 @testable import TepatData
 @testable import TepatGenerator
+@testable import TepatPipeline
 @testable import TepatReporting
+import TepatScenario
 @testable import TepatScoring
 
-/// Whole runs on generated kabupaten: the files of OUTPUTS.md, determinism,
+/// Whole runs on generated kabupaten: the files of Docs/outputs.md, determinism,
 /// no personal data out, nothing half-written, honest intervals.
 final class PlanRunTests: XCTestCase {
     static let generated: String = {
@@ -68,16 +70,13 @@ final class PlanRunTests: XCTestCase {
     }
 
     /// Same inputs and seed: byte-identical files (timings.json aside), whatever
-    /// the worker and BLAS thread counts.
-    func testSameSeedGivesIdenticalFilesAcrossThreadCounts() throws {
+    /// the number of worker threads.
+    func testSameSeedGivesIdenticalFilesAcrossWorkerThreads() throws {
         let a = scratch(), b = scratch()
-        BLAS.setThreadCount(2)
         _ = try run(a, threads: 2)
-        BLAS.setThreadCount(1)
-        defer { BLAS.setThreadCount(2) }
         _ = try run(b, threads: 1)
         for file in ["rankings.csv", "households_scored.csv", "pmt_coefficients.csv", "summary.json",
-                     "assignment.csv", "allocation.csv", "villages_after.csv", "funders_summary.csv"] {
+                     "assignment.csv", "allocation.csv", "villages_after.csv", "funders_summary.csv", "report.html"] {
             let left = try String(contentsOfFile: a + "/" + file, encoding: .utf8)
             let right = try String(contentsOfFile: b + "/" + file, encoding: .utf8)
             if left != right {
@@ -85,6 +84,21 @@ final class PlanRunTests: XCTestCase {
                 XCTFail("\(file) differs: \(difference.map { "\($0.0) ≠ \($0.1)" } ?? "in length")")
             }
         }
+    }
+
+    /// OpenBLAS rounds differently with different thread splits, so a run pins
+    /// BLAS to one thread while it works (timings.json says so) and gives the
+    /// caller's setting back: the files cannot depend on OPENBLAS_NUM_THREADS.
+    func testRunPinsBLASToOneThreadAndRestoresIt() throws {
+        let original = BLAS.threadCount
+        BLAS.setThreadCount(2)
+        defer { BLAS.setThreadCount(original) }
+        let before = BLAS.threadCount
+        let out = scratch()
+        _ = try run(out, bootstrap: 10)
+        let timings = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/timings.json"))) as! [String: Any]
+        XCTAssertEqual(timings["blas_threads"] as? Int, 1)
+        XCTAssertEqual(BLAS.threadCount, before)
     }
 
     /// No NIK of households.csv appears in any output file.

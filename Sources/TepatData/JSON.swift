@@ -2,7 +2,7 @@ import Foundation
 
 /// A JSON value with keys kept in the order given, numbers written with a fixed
 /// rounding: summary.json is byte-identical for the same inputs and seed, and
-/// reads in the order OUTPUTS.md lists it.
+/// reads in the order Docs/outputs.md lists it.
 public indirect enum JSON: Sendable, Equatable {
     case object([(String, JSON)])
     case array([JSON])

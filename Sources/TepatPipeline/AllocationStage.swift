@@ -1,6 +1,7 @@
 import Foundation
 import TepatAllocation
 import TepatData
+import TepatScenario
 import TepatScoring
 
 /// Options of the allocation half of a run.
@@ -10,7 +11,7 @@ public struct AllocationOptions: Sendable {
     /// Maximum rupiah for any one village.
     public var villageCap: Int64? = nil
     /// How many OPDs may accompany one village.
-    public var opdsPerVillage = 1
+    public var opdsPerVillage = Scenario.AssignmentSettings().opdsPerVillage
     /// Write the allocation LP here (free MPS).
     public var exportMPS: String? = nil
     /// OPDs and funders taking part, by id (nil: every row of the file).
@@ -21,7 +22,7 @@ public struct AllocationOptions: Sendable {
     /// Budgets replacing funders.csv's budget_rp.
     public var funderBudgets: [String: Int64] = [:]
     /// What the allocation maximises.
-    public var objective = AllocationObjective.severity
+    public var objective = Scenario.AllocationSettings().objective
 
     public init() {}
 }

@@ -1,5 +1,6 @@
 import XCTest
-@testable import TepatAllocation
+import NetworkFlow
+import TestLP
 @testable import TepatScoring
 
 final class NetworkSimplexTests: XCTestCase {

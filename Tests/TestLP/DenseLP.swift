@@ -1,15 +1,22 @@
 /// A plain dense two-phase simplex (Bland's rule), independent of the network
 /// simplex: minimise cᵀx subject to A x = b, 0 ≤ x ≤ u (u may be ∞). Small
 /// problems only; used to check the solver's optimum.
-struct DenseLP {
-    var c: [Double]
-    var a: [[Double]]
-    var b: [Double]
-    var upper: [Double]
+public struct DenseLP {
+    public var c: [Double]
+    public var a: [[Double]]
+    public var b: [Double]
+    public var upper: [Double]
 
-    enum Outcome: Equatable { case optimal(Double), infeasible }
+    public init(c: [Double], a: [[Double]], b: [Double], upper: [Double]) {
+        self.c = c
+        self.a = a
+        self.b = b
+        self.upper = upper
+    }
 
-    func solve() -> Outcome {
+    public enum Outcome: Equatable { case optimal(Double), infeasible }
+
+    public func solve() -> Outcome {
         // Upper bounds become rows x_j + s_j = u_j.
         let n = c.count
         var rows = a, rhs = b

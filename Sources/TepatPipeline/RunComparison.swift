@@ -1,6 +1,7 @@
 import Foundation
 import TepatData
-import Yams
+import TepatReporting
+import TepatScenario
 
 /// Two run directories side by side (`tepat compare A B`): what changed in the
 /// ranking, the money and the expected poverty of each village, in each
@@ -68,7 +69,7 @@ public struct RunComparison {
         }
         figures.append(Figure(name: "villages funded", a: String(villages.filter { $0.fundsA > 0 }.count),
                               b: String(villages.filter { $0.fundsB > 0 }.count)))
-        scenarioChanges = Self.scenarioDifferences(a, b)
+        scenarioChanges = try Self.scenarioDifferences(a, b)
     }
 
     /// The `n` villages that changed most by `measure`, largest change first
@@ -160,36 +161,28 @@ public struct RunComparison {
         }
     }
 
-    /// Settings of the two runs' effective scenarios (scenario.yaml) that differ,
-    /// key by key, read with Yams.
-    static func scenarioDifferences(_ a: String, _ b: String) -> [String] {
-        let x = scenarioSettings(a), y = scenarioSettings(b)
+    /// Settings of the two runs' effective scenarios (scenario.yaml) that
+    /// differ, key by key. A scenario.yaml that does not read is an error
+    /// naming its line, not "no differences".
+    static func scenarioDifferences(_ a: String, _ b: String) throws -> [String] {
+        let x = try scenarioSettings(a), y = try scenarioSettings(b)
         let dx = Dictionary(x, uniquingKeysWith: { a, _ in a }), dy = Dictionary(y, uniquingKeysWith: { a, _ in a })
         var keys = x.map(\.0)
         for (k, _) in y where dx[k] == nil { keys.append(k) }
         return keys.compactMap { k in dx[k] == dy[k] ? nil : "\(k): \(dx[k] ?? "(absent)") → \(dy[k] ?? "(absent)")" }
     }
 
-    /// Dotted key → value for every setting of a run's scenario.yaml, in file
-    /// order; lists as `[a, b]`; empty sections contribute nothing.
-    static func scenarioSettings(_ dir: String) -> [(String, String)] {
-        guard let text = try? String(contentsOfFile: (dir as NSString).appendingPathComponent("scenario.yaml"), encoding: .utf8),
-              let root = try? Yams.compose(yaml: text) else { return [] }
-        var out: [(String, String)] = []
-        func walk(_ node: Node, _ path: String) {
-            switch node {
-            case .mapping(let mapping):
-                for (key, value) in mapping {
-                    let name = key.string ?? "?"
-                    walk(value, path.isEmpty ? name : path + "." + name)
-                }
-            case .sequence(let items): out.append((path, "[" + items.map { $0.string ?? "…" }.joined(separator: ", ") + "]"))
-            case .scalar(let scalar): out.append((path, scalar.string))
-            case .alias: break
-            }
+    /// Dotted key → value for every setting of a run's scenario.yaml, in the
+    /// template's order; none when the run kept no scenario.
+    static func scenarioSettings(_ dir: String) throws -> [(String, String)] {
+        let path = (dir as NSString).appendingPathComponent("scenario.yaml")
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        do {
+            return ScenarioWriter.settings(try ScenarioParser.load(path: path, checkFiles: false))
+        } catch let error as ScenarioError {
+            throw DataErrors(DataProblem(file: path, line: error.line ?? 0, columnNumber: error.column,
+                                         message: error.key.isEmpty ? error.message : "\(error.key): \(error.message)"))
         }
-        walk(root, "")
-        return out
     }
 
     // MARK: - Writing

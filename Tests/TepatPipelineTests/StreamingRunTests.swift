@@ -1,7 +1,9 @@
 import Foundation
 import XCTest
 @testable import TepatData
+@testable import TepatPipeline
 @testable import TepatReporting
+import TepatScenario
 @testable import TepatScoring
 import TepatRandom
 

@@ -1,0 +1,46 @@
+import NetworkFlow
+import TepatAllocation
+import TepatData
+import TepatScoring
+
+extension PlanRun {
+    /// What the assignment and allocation stages decided, when their files exist.
+    struct Decisions {
+        var assignmentProblem: OPDAssignmentProblem?
+        var assignment: OPDAssignmentProblem.Solution?
+        var allocationProblem: FundAllocationProblem?
+        var plan: FundAllocation?
+        var outcomes: VillageOutcomes?
+        var baselines: [(BaselineRule, Double)] = []
+    }
+
+    /// OPD assignment (with opds.csv) and fund allocation (with funders.csv and
+    /// programs.csv, not when streamed).
+    func decide(_ scored: Scored, clock: StageClock) throws -> Decisions {
+        var decisions = Decisions()
+        let result = scored.result
+        if assign, let opds = scored.data.opds {
+            onStage("assignment")
+            let problem = try AllocationStage.assignmentProblem(opds: opds, result: result, options: allocation)
+            decisions.assignment = problem.solve()
+            decisions.assignmentProblem = problem
+            clock.lap("assignment")
+        }
+        if allocate, !stream, let funders = scored.data.funders, let programs = scored.data.programs {
+            onStage("allocation")
+            let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, result: result, options: allocation)
+            clock.lap("allocation_setup")
+            let plan = try problem.solve()
+            clock.lap("allocation_solve")
+            decisions.outcomes = VillageOutcomes(problem: problem, plan: plan, households: result.registry, scores: result.households,
+                                                 povertyLine: options.povertyLine)
+            decisions.baselines = Baselines.benefits(problem: problem, plan: plan, poorPersons: result.measures.poorPersons,
+                                                     idmStatus: result.villages.idmStatus)
+            if let path = allocation.exportMPS { try MPSWriter.write(problem.network().network.expanded(), name: "TEPAT_ALLOCATION", to: path) }
+            decisions.allocationProblem = problem
+            decisions.plan = plan
+            clock.lap("allocation_report")
+        }
+        return decisions
+    }
+}

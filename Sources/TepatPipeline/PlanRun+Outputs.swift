@@ -1,0 +1,75 @@
+import Foundation
+import TepatData
+import TepatReporting
+import TepatScoring
+import TepatStore
+
+extension PlanRun {
+    /// The CSV files of the run directory.
+    func writeFiles(_ scored: Scored, _ d: Decisions, to directory: RunDirectory) throws {
+        let result = scored.result
+        if let problem = d.assignmentProblem, let assignment = d.assignment {
+            try AllocationOutputs.writeAssignment(problem, assignment, villages: result.villages, to: directory.file("assignment.csv"))
+        }
+        if let problem = d.allocationProblem, let plan = d.plan, let outcomes = d.outcomes {
+            try AllocationOutputs.writeAllocation(problem, plan, villages: result.villages, to: directory.file("allocation.csv"))
+            try AllocationOutputs.writeVillagesAfter(outcomes, villages: result.villages, order: result.ranking.order, to: directory.file("villages_after.csv"))
+            try AllocationOutputs.writeFunders(problem, plan, to: directory.file("funders_summary.csv"))
+        }
+        try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
+        if writeHouseholds {
+            if let streamed = scored.streamed {
+                try ScoringOutputs.writeHouseholds(streamed, villages: result.villages, to: directory.file("households_scored.csv"))
+            } else {
+                try ScoringOutputs.writeHouseholds(result, households: scored.data.households, to: directory.file("households_scored.csv"))
+            }
+        }
+        if !result.models.isEmpty { try ScoringOutputs.writeCoefficients(result.models, to: directory.file("pmt_coefficients.csv")) }
+        if dialect == .excelID {
+            try ScoringOutputs.writeRankings(result, to: directory.file("rankings.excel-id.csv"), dialect: .excelID)
+            if !result.models.isEmpty {
+                try ScoringOutputs.writeCoefficients(result.models, to: directory.file("pmt_coefficients.excel-id.csv"), dialect: .excelID)
+            }
+        }
+        if !scored.data.problems.isEmpty { try ScoringOutputs.writeRejected(scored.data.problems, to: directory.file("rejected.csv")) }
+    }
+
+    /// summary.json, report.html and the effective scenario.yaml.
+    func writeSummaryAndReport(_ scored: Scored, _ d: Decisions, checksums: [String: String], to directory: RunDirectory) throws {
+        let result = scored.result
+        var summary: [(String, JSON)] = [
+            ("version", .string(RunSummary.version)), ("seed", .integer(Int(options.seed))),
+            ("inputs", RunSummary.inputs(scored.data.files, checksums: checksums)),
+        ]
+        summary += RunSummary.scoring(result)
+        if let assignment = d.assignment {
+            summary.append(("assignment", .object([("objective", .number(assignment.objective)), ("pairs", .integer(assignment.pairs.count))])))
+        }
+        if let problem = d.allocationProblem, let plan = d.plan, let outcomes = d.outcomes {
+            summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: d.baselines,
+                                                               objective: allocation.objective)))
+        }
+        try directory.write("summary.json", JSON.object(summary).text() + "\n")
+        let report = ReportContent(
+            result: result, households: result.householdCount,
+            assignment: d.assignmentProblem.flatMap { p in d.assignment.map { (p, $0) } },
+            allocation: d.allocationProblem.flatMap { p in d.plan.flatMap { pl in d.outcomes.map { (p, pl, $0, d.baselines) } } },
+            language: language, objective: allocation.objective)
+        try directory.write("report.html", ReportPage.html(report))
+        if let scenarioText { try directory.write("scenario.yaml", scenarioText) }
+    }
+
+    /// Moves the run directory into place, recording the run in the store
+    /// first when there is one; true when it replaced an earlier run.
+    func commit(_ directory: RunDirectory, _ scored: Scored, _ d: Decisions, checksums: [String: String], seconds: Double) throws -> Bool {
+        guard let recorder else { return try directory.commit() }
+        let result = scored.result
+        let record = RunRecord(
+            directory: directory.path, dataDirectory: URL(fileURLWithPath: dataDirectory).standardizedFileURL.path,
+            seed: options.seed, scenario: scenarioText ?? "", inputs: scored.data.files.map { ($0.name, $0.rows) },
+            checksums: checksums, villages: result.villages.count, households: result.householdCount,
+            p0: result.overall.p0, poorPersons: result.overallPoorPersons, objective: d.plan?.benefit,
+            spent: d.plan?.spentByFunder.reduce(0, +), seconds: seconds)
+        return try recorder(record) { try directory.commit() }
+    }
+}

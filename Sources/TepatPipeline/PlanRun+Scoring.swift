@@ -1,0 +1,58 @@
+import Foundation
+import TepatData
+import TepatScoring
+
+extension PlanRun {
+    /// What the read and scoring stages hand on.
+    struct Scored {
+        var data: DataSet
+        var result: ScoringResult
+        /// The streamed pass's spill of scored households, when streamed.
+        var streamed: StreamingScorer.Output?
+        var notes: [String] = []
+    }
+
+    /// Reads DATA_DIR and scores it, in memory or streamed.
+    func score(workDirectory: String?, clock: StageClock) throws -> Scored {
+        onStage("read")
+        guard let workDirectory else {
+            let data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError)
+            clock.lap("read")
+            onStage("score")
+            return Scored(data: data, result: try Scorer.score(data, options: options, clock: clock))
+        }
+        let (data, streamed) = try readStreaming(workDirectory: workDirectory, clock: clock)
+        var scored = Scored(data: data, result: streamed.result, streamed: streamed)
+        if FileManager.default.fileExists(atPath: inputPath(Schemas.truth.fileName)) {
+            scored.notes.append("note: --stream leaves out the accuracy against truth.csv: it needs every household's score in memory")
+        }
+        if allocate && data.funders != nil && data.programs != nil {
+            scored.notes.append("note: --stream does not allocate funds: the allocation needs every household's poverty probability in memory; run it per kabupaten without --stream")
+        }
+        return scored
+    }
+
+    /// Where an input file is read from: the scenario's path, else DATA_DIR.
+    func inputPath(_ name: String) -> String {
+        filePaths[name] ?? (dataDirectory as NSString).appendingPathComponent(name)
+    }
+
+    /// The small files as usual, then households.csv chunk by chunk.
+    private func readStreaming(workDirectory: String, clock: StageClock) throws -> (DataSet, StreamingScorer.Output) {
+        var data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError, readHouseholds: false)
+        guard let villages = data.villages else { throw StreamingError.needsVillages }
+        guard let survey = data.survey else { throw StreamingError.needsSurvey }
+        let fm = FileManager.default
+        try? fm.removeItem(atPath: workDirectory)
+        try fm.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
+        let path = inputPath(Schemas.households.fileName)
+        var input = StreamingScorer.Input(householdsPath: path, villages: villages, survey: survey, codebook: codebook,
+                                          onError: onError, workDirectory: workDirectory)
+        input.readRows = streamReadRows
+        let output = try StreamingScorer.score(input, options: options, clock: clock, onStage: onStage, onProgress: onProgress)
+        data.problems.record(contentsOf: output.problems)
+        let position = data.files.firstIndex { $0.name == Schemas.villages.fileName }.map { $0 + 1 } ?? 0
+        data.files.insert(LoadedFile(name: Schemas.households.fileName, path: path, rows: output.result.householdCount, rejected: output.rejected), at: position)
+        return (data, output)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import LinearAlgebra
+
+public struct NestedErrorFit: Sendable {
+    public let coefficients: [Double]
+    /// Covariance of the GLS coefficients (zero for dropped terms).
+    public let covariance: Matrix
+    public let sigma2Eta: Double
+    public let sigma2Eps: Double
+    /// Standard error of log(σ²_η/σ²_ε) from the REML curvature.
+    public let logLambdaSE: Double
+    /// Survey households per village.
+    public let surveySize: [Int]
+    /// ȳ_v − x̄_v β̂ for villages with survey households, else 0.
+    public let meanResidual: [Double]
+    /// Survey household residuals (net of village effects), mean 0, variance 1.
+    public let standardisedResiduals: [Double]
+    public let surveyVillages: Int
+    /// Present when the coefficients were shrunk by ridge.
+    public let ridge: RidgeSummary?
+
+    /// EBP of η_v and Var(η_v | survey) for a village-effect variance σ²_η:
+    /// γ_v (ȳ_v − x̄_v β̂) and σ²_η(1 − γ_v) with γ_v = σ²_η/(σ²_η + σ²_ε/n_v);
+    /// 0 and σ²_η for a village without survey households.
+    public func villageEffect(_ v: Int, sigma2Eta: Double? = nil) -> (mean: Double, variance: Double) {
+        let s2 = sigma2Eta ?? self.sigma2Eta
+        guard surveySize[v] > 0 else { return (0, s2) }
+        let gamma = s2 / (s2 + sigma2Eps / Double(surveySize[v]))
+        return (gamma * meanResidual[v], s2 * (1 - gamma))
+    }
+
+    public var villageEffects: [Double] { surveySize.indices.map { villageEffect($0).mean } }
+    public var villageEffectVariances: [Double] { surveySize.indices.map { villageEffect($0).variance } }
+}
+
+public struct RidgeSummary: Sendable, Codable, Equatable {
+    public var lambda: Double
+    public var cvRMSE: Double
+    public var unpenalizedCVRMSE: Double
+}

@@ -1,0 +1,138 @@
+import Foundation
+import LinearAlgebra
+
+/// The restricted likelihood of the nested-error model as a function of the
+/// variance ratio λ = σ²_η/σ²_ε, on a design with independent columns; the
+/// village means of the design and response it needs are taken once.
+struct REMLProfile {
+    let design: Matrix
+    let response: [Double]
+    let village: [Int32]
+    let villageCount: Int
+    /// Survey households per village, and the villages that have some.
+    let size: [Int]
+    let sampled: [Int]
+    let xMeans: Matrix
+    let yMeans: [Double]
+
+    init(design: Matrix, response: [Double], village: [Int32], villageCount: Int) throws {
+        self.design = design
+        self.response = response
+        self.village = village
+        self.villageCount = villageCount
+        var size = [Int](repeating: 0, count: villageCount)
+        for v in village { size[Int(v)] += 1 }
+        sampled = (0..<villageCount).filter { size[$0] > 0 }
+        guard sampled.count >= 2 else {
+            throw ScoringError.noVariation("the survey covers fewer than two villages, so no village effect can be estimated")
+        }
+        let n = design.rows, p = design.columns
+        var xMeans = Matrix(rows: villageCount, columns: p)
+        var yMeans = [Double](repeating: 0, count: villageCount)
+        for i in 0..<n {
+            let v = Int(village[i])
+            yMeans[v] += response[i] / Double(size[v])
+            for j in 0..<p { xMeans[v, j] += design[i, j] / Double(size[v]) }
+        }
+        self.size = size
+        self.xMeans = xMeans
+        self.yMeans = yMeans
+    }
+
+    /// The GLS fit at one λ, with its restricted log-likelihood.
+    struct GLS {
+        let solution: LeastSquaresSolution
+        let sigma2Eps: Double
+        let logLikelihood: Double
+        /// The transformed design and response.
+        let x: Matrix
+        let y: [Double]
+    }
+
+    /// GLS for a variance ratio λ through the Fuller–Battese transform
+    /// (subtract θ_v = 1 − 1/√(1 + n_v λ) times the village mean from y and x),
+    /// and the restricted log-likelihood profiled over β and σ²_ε:
+    ///   ℓ_R(λ) = −½[(n−k)·log σ̂²_ε + Σ_v log(1 + n_v λ) + log|X*ᵀX*|].
+    func gls(_ lambda: Double) throws -> GLS {
+        let n = design.rows, p = design.columns
+        var theta = [Double](repeating: 0, count: villageCount)
+        var logDetH = 0.0
+        for v in sampled {
+            let a = 1 + Double(size[v]) * lambda
+            theta[v] = 1 - 1 / a.squareRoot()
+            logDetH += log(a)
+        }
+        var xStar = design
+        var yStar = response
+        xStar.storage.withUnsafeMutableBufferPointer { x in
+            xMeans.storage.withUnsafeBufferPointer { means in
+                for j in 0..<p {
+                    for i in 0..<n {
+                        let v = Int(village[i])
+                        x[i + j * n] -= theta[v] * means[v + j * villageCount]
+                    }
+                }
+            }
+        }
+        for i in 0..<n { yStar[i] -= theta[Int(village[i])] * yMeans[Int(village[i])] }
+        let solution = try LeastSquares.solve(xStar, yStar)
+        let k = solution.rank
+        let sigma2 = solution.residualSumOfSquares / Double(max(1, n - k))
+        let logDetXtX = 2 * solution.r.diagonal.reduce(0) { $0 + log(abs($1)) }
+        return GLS(solution: solution, sigma2Eps: sigma2, logLikelihood: -0.5 * (Double(n - k) * log(sigma2) + logDetH + logDetXtX),
+                   x: xStar, y: yStar)
+    }
+
+    /// Golden-section search of ℓ_R over log λ in [1e-6, 1e2]; the standard
+    /// error of log λ from the curvature at the maximum, so replicates can
+    /// carry the uncertainty of the variance ratio too.
+    func maximise() throws -> (lambda: Double, final: GLS, logLambdaSE: Double) {
+        var lo = log(1e-6), hi = log(1e2)
+        let golden = (5.0.squareRoot() - 1) / 2
+        var a = hi - golden * (hi - lo), b = lo + golden * (hi - lo)
+        var fa = try gls(exp(a)).logLikelihood, fb = try gls(exp(b)).logLikelihood
+        for _ in 0..<28 {  // brackets log λ to within 2·10⁻⁵
+            if fa > fb {
+                hi = b; b = a; fb = fa
+                a = hi - golden * (hi - lo); fa = try gls(exp(a)).logLikelihood
+            } else {
+                lo = a; a = b; fa = fb
+                b = lo + golden * (hi - lo); fb = try gls(exp(b)).logLikelihood
+            }
+        }
+        let logLambda = (lo + hi) / 2
+        let final = try gls(exp(logLambda))
+        let step = 0.05
+        let curvature = (try gls(exp(logLambda + step)).logLikelihood - 2 * final.logLikelihood
+                         + (try gls(exp(logLambda - step)).logLikelihood)) / (step * step)
+        return (exp(logLambda), final, curvature < 0 ? (-1 / curvature).squareRoot() : 0)
+    }
+
+    /// ȳ_v − x̄_v β for each sampled village (0 elsewhere): the EBP of its
+    /// effect is γ_v times it, γ_v = σ²_η / (σ²_η + σ²_ε/n_v).
+    func meanResiduals(_ beta: [Double]) -> [Double] {
+        var meanResidual = [Double](repeating: 0, count: villageCount)
+        for v in sampled {
+            var xbar = 0.0
+            for j in 0..<design.columns { xbar += xMeans[v, j] * beta[j] }
+            meanResidual[v] = yMeans[v] - xbar
+        }
+        return meanResidual
+    }
+
+    /// Household residuals net of the EBP village effect, standardised to unit
+    /// variance: replicates draw from them (ELL) rather than from a normal, so
+    /// skewed or heavy-tailed welfare shows in the intervals.
+    func standardisedResiduals(_ beta: [Double], meanResidual: [Double], sigma2Eta: Double, sigma2Eps: Double) throws -> [Double] {
+        let n = design.rows
+        let fitted = try BLAS.product(design, beta)
+        let residuals = (0..<n).map { i -> Double in
+            let v = Int(village[i])
+            let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / Double(size[v]))
+            return response[i] - fitted[i] - gamma * meanResidual[v]
+        }
+        let mean = residuals.reduce(0, +) / Double(n)
+        let sd = (residuals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, n - 1))).squareRoot()
+        return residuals.map { sd > 0 ? ($0 - mean) / sd : 0 }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+
+/// The tail both scorers share, in memory and streamed: composite scores of
+/// the village measures, then the ranking with its intervals from the
+/// replicates.
+enum VillageRanker {
+    static func rank(
+        _ unscored: VillageMeasures, villages: VillageList, replicates: RegistryPass.Output, options: ScoringOptions, clock: StageClock
+    ) -> (measures: VillageMeasures, ranking: VillageRanking, standardisation: Standardisation) {
+        var measures = unscored
+        let standardisation = Standardisation(measures)
+        measures.score = (0..<villages.count).map { v in
+            standardisation.score(p0: measures.p0[v], p2: measures.p2[v], poor: measures.poorPersons[v],
+                                  m0: measures.mpi[v].m0, desil: measures.shareDesil1to4[v], weights: options.weights)
+        }
+        clock.lap("aggregate")
+        let ranking = rank(measures: measures, villages: villages, pass: replicates, standardisation: standardisation, options: options)
+        clock.lap("bootstrap")
+        return (measures, ranking, standardisation)
+    }
+
+    /// Ranks under the chosen ordering; rank and P0 intervals are the 5th and
+    /// 95th percentiles over the replicates.
+    static func rank(measures: VillageMeasures, villages: VillageList, pass: RegistryPass.Output, standardisation: Standardisation, options: ScoringOptions) -> VillageRanking {
+        let count = villages.count
+        func key(p0: Double, p2: Double, poor: Double, v: Int) -> Double {
+            switch options.rankBy {
+            case .score:
+                return standardisation.score(p0: p0, p2: p2, poor: poor, m0: measures.mpi[v].m0, desil: measures.shareDesil1to4[v], weights: options.weights)
+            case .p0: return p0
+            case .poor: return poor
+            }
+        }
+        func ranks(_ keys: [Double]) -> [Int] {
+            let order = (0..<count).sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : villages.codes[$0].value < villages.codes[$1].value }
+            var r = [Int](repeating: 0, count: count)
+            for (position, v) in order.enumerated() { r[v] = position + 1 }
+            return r
+        }
+        let pointKeys = (0..<count).map { key(p0: measures.p0[$0], p2: measures.p2[$0], poor: measures.poorPersons[$0], v: $0) }
+        let rank = ranks(pointKeys)
+        let order = (0..<count).sorted { rank[$0] < rank[$1] }
+        let replicates = options.bootstrap
+        guard replicates > 0 else {
+            return VillageRanking(rank: rank, order: order, rankLow: rank, rankHigh: rank, p0Low: measures.p0, p0High: measures.p0)
+        }
+        var replicateRanks = [[Double]](repeating: [], count: count)
+        var replicateP0 = [[Double]](repeating: [], count: count)
+        for b in 0..<replicates {
+            var keys = [Double](repeating: 0, count: count)
+            for v in 0..<count {
+                let persons = measures.persons[v]
+                let poor = pass.replicatePoor[v + b * count]
+                let p0 = persons > 0 ? poor / persons : 0
+                let p2 = persons > 0 ? pass.replicateSeverity[v + b * count] / persons : 0
+                keys[v] = key(p0: p0, p2: p2, poor: poor, v: v)
+                replicateP0[v].append(p0)
+            }
+            for (v, r) in ranks(keys).enumerated() { replicateRanks[v].append(Double(r)) }
+        }
+        var low = [Int](repeating: 0, count: count), high = low
+        var p0Low = [Double](repeating: 0, count: count), p0High = p0Low
+        for v in 0..<count {
+            let r = replicateRanks[v].sorted(), p = replicateP0[v].sorted()
+            low[v] = Int(Quantile.of(sorted: r, 0.05).rounded(.down))
+            high[v] = Int(Quantile.of(sorted: r, 0.95).rounded(.up))
+            p0Low[v] = Quantile.of(sorted: p, 0.05)
+            p0High[v] = Quantile.of(sorted: p, 0.95)
+        }
+        return VillageRanking(rank: rank, order: order, rankLow: low, rankHigh: high, p0Low: p0Low, p0High: p0High)
+    }
+}
+
+/// Z-scores of the composite's measures, with means and spreads fixed at the
+/// point estimates so replicate scores are comparable with the point score.
+struct Standardisation {
+    let mean: [Double]
+    let sd: [Double]
+
+    init(_ m: VillageMeasures) {
+        let columns = [m.p0, m.p2, m.poorPersons, m.mpi.map(\.m0), m.shareDesil1to4]
+        mean = columns.map { $0.reduce(0, +) / Double(max(1, $0.count)) }
+        sd = zip(columns, mean).map { column, mu in
+            let variance = column.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(max(1, column.count - 1))
+            return variance > 0 ? variance.squareRoot() : 1
+        }
+    }
+
+    func score(p0: Double, p2: Double, poor: Double, m0: Double, desil: Double, weights w: CompositeWeights) -> Double {
+        w.p0 * (p0 - mean[0]) / sd[0] + w.p2 * (p2 - mean[1]) / sd[1] + w.poorPersons * (poor - mean[2]) / sd[2]
+            + w.mpiM0 * (m0 - mean[3]) / sd[3] + w.shareDesil1to4 * (desil - mean[4]) / sd[4]
+    }
+}
+
+
+/// Member-weighted sums of the households' expected FGT, for the overall figures.
+struct WeightedFGT {
+    var persons = 0.0, p0 = 0.0, p1 = 0.0, p2 = 0.0
+
+    mutating func add(members: Double, p0 x0: Double, p1 x1: Double, p2 x2: Double) {
+        persons += members
+        p0 += members * x0
+        p1 += members * x1
+        p2 += members * x2
+    }
+
+    var mean: ExpectedFGT { ExpectedFGT(p0: p0 / persons, p1: p1 / persons, p2: p2 / persons) }
+}
