@@ -65,7 +65,7 @@ let package = Package(
         ]),
         module("TepatCLI", [
             "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatPipeline", "TepatStore",
-            "LinearAlgebra", argumentParser,
+            argumentParser,
         ]),
         .executableTarget(name: "tepat", dependencies: ["TepatCLI", "LinearAlgebra", argumentParser], exclude: ["README.md"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
@@ -85,6 +85,6 @@ let package = Package(
             dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]
         ),
         // BadInput is the bad-input corpus the tests read from disk, not sources.
-        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatData", "TepatStore"], exclude: ["BadInput"]),
+        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatCLI", "TepatPipeline", "TepatScenario", "TepatData", "TepatStore"], exclude: ["BadInput"]),
     ]
 )

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import LinearAlgebra
 import TepatAllocation
 import TepatData
 import TepatPipeline

@@ -48,7 +48,7 @@ final class BadInputCorpusTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         var header = try String(contentsOfFile: Self.demo + "/households.csv", encoding: .utf8).prefix { $0 != "\n" }
         header += "\n"
-        FileManager.default.createFile(atPath: path, contents: Data(header.utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(header.utf8)))
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
         let block = Data(repeating: UInt8(ascii: "x"), count: 1 << 20)
@@ -62,7 +62,7 @@ final class BadInputCorpusTests: XCTestCase {
         let path = NSTemporaryDirectory() + "tepat-wide-header-\(getpid()).csv"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let header = (0..<1_000_000).map { "c\($0)" }.joined(separator: ",") + "\n"
-        FileManager.default.createFile(atPath: path, contents: Data(header.utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(header.utf8)))
         try check(file: "wide header", replacing: "households.csv", with: path, message: "households.csv:1: the header has 1000000 columns; at most 10000 are accepted")
     }
 

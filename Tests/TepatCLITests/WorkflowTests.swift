@@ -25,7 +25,7 @@ final class WorkflowTests: XCTestCase {
 
     func write(_ name: String, _ text: String) -> String {
         let path = folder + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
         return path
     }
 

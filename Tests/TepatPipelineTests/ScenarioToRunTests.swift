@@ -11,7 +11,7 @@ final class ScenarioToRunTests: XCTestCase {
         let folder = NSTemporaryDirectory() + "tepat-scenario-run-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/other", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        FileManager.default.createFile(atPath: folder + "/other/survey_2025.csv", contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: folder + "/other/survey_2025.csv", contents: Data()))
         let s = try ScenarioParser.parse("""
             seed: 42
             data:
