@@ -13,35 +13,64 @@ public enum ScoringOutputs {
         let header = ["rank", "kode_desa", "nama_desa", "nama_kecamatan", "households", "persons", "p0", "p1", "p2",
                       "poor_persons", "poor_households", "rank_lo", "rank_hi", "p0_lo", "p0_hi", "share_desil_1_4",
                       "mpi_h", "mpi_a", "mpi_m0", "score", "top_deprivations"] + needPillars.map { "need_" + $0 }
-            + ["idm_status", "lat", "lon"]
+            + ["idm_status", "lat", "lon", "p0_cv", "quality"]
         let w = try dialect.writer(path: path, header: header)
-        let m = r.measures
-        let pillarIndex = needPillars.map { Schemas.pillars.firstIndex(of: $0)! }
         for v in r.ranking.order {
-            w.integer(r.ranking.rank[v])
-            w.text(r.villages.codes[v].description)
-            w.text(r.villages.names[v])
-            w.text(r.villages.kecamatanNames[v])
-            w.integer(m.households[v])
-            w.integer(Int(m.persons[v].rounded()))
-            w.number(m.p0[v]); w.number(m.p1[v]); w.number(m.p2[v])
-            w.number(m.poorPersons[v], decimals: 2)
-            w.number(m.poorHouseholds[v], decimals: 2)
-            w.integer(r.ranking.rankLow[v]); w.integer(r.ranking.rankHigh[v])
-            w.number(r.ranking.p0Low[v]); w.number(r.ranking.p0High[v])
-            w.number(m.shareDesil1to4[v])
-            w.number(m.mpi[v].h); w.number(m.mpi[v].a); w.number(m.mpi[v].m0)
-            w.number(m.score[v])
-            w.text(topDeprivations(m.deprivationShare[v]))
-            for p in pillarIndex { w.number(m.need[v][p], decimals: 2) }
-            w.text(r.villages.idmStatus[v])
-            if r.villages.lat[v].isFinite && r.villages.lon[v].isFinite {
-                w.fixed(r.villages.lat[v], decimals: 6); w.fixed(r.villages.lon[v], decimals: 6)
-            } else { w.empty(); w.empty() }
+            if r.ranking.quality[v] == .noData { writeVillageWithoutData(v, r, w) } else { writeRankedVillage(v, r, w) }
             try w.endRow()
         }
         try w.close()
     }
+
+    private static func writeRankedVillage(_ v: Int, _ r: ScoringResult, _ w: CSVWriter) {
+        let m = r.measures
+        w.integer(r.ranking.rank[v])
+        writeName(v, r, w)
+        w.integer(m.households[v])
+        w.integer(Int(m.persons[v].rounded()))
+        w.number(m.p0[v]); w.number(m.p1[v]); w.number(m.p2[v])
+        w.number(m.poorPersons[v], decimals: 2)
+        w.number(m.poorHouseholds[v], decimals: 2)
+        w.integer(r.ranking.rankLow[v]); w.integer(r.ranking.rankHigh[v])
+        w.number(r.ranking.p0Low[v]); w.number(r.ranking.p0High[v])
+        w.number(m.shareDesil1to4[v])
+        w.number(m.mpi[v].h); w.number(m.mpi[v].a); w.number(m.mpi[v].m0)
+        w.number(m.score[v])
+        w.text(topDeprivations(m.deprivationShare[v]))
+        for p in pillarIndex { w.number(m.need[v][p], decimals: 2) }
+        writePlace(v, r, w)
+        w.number(r.ranking.p0CV[v], decimals: 4)
+        w.text(r.ranking.quality[v].rawValue)
+    }
+
+    /// A village with no registry household: its name and place, and nothing
+    /// estimated (empty fields, not zeros that would read as "no poverty").
+    private static func writeVillageWithoutData(_ v: Int, _ r: ScoringResult, _ w: CSVWriter) {
+        w.empty()
+        writeName(v, r, w)
+        w.integer(0); w.integer(0)
+        for _ in 0..<14 { w.empty() }  // p0 … score
+        w.text("")
+        for _ in pillarIndex { w.empty() }
+        writePlace(v, r, w)
+        w.empty()
+        w.text(r.ranking.quality[v].rawValue)
+    }
+
+    private static func writeName(_ v: Int, _ r: ScoringResult, _ w: CSVWriter) {
+        w.text(r.villages.codes[v].description)
+        w.text(r.villages.names[v])
+        w.text(r.villages.kecamatanNames[v])
+    }
+
+    private static func writePlace(_ v: Int, _ r: ScoringResult, _ w: CSVWriter) {
+        w.text(r.villages.idmStatus[v])
+        if r.villages.lat[v].isFinite && r.villages.lon[v].isFinite {
+            w.fixed(r.villages.lat[v], decimals: 6); w.fixed(r.villages.lon[v], decimals: 6)
+        } else { w.empty(); w.empty() }
+    }
+
+    static let pillarIndex = needPillars.map { Schemas.pillars.firstIndex(of: $0)! }
 
     /// "housing 62%; sanitation 48%; livelihood 31%": the three deprivations most
     /// common among the village's expected poor households (ties: Docs/model.md order).

@@ -82,7 +82,9 @@ public enum RunSummary {
         pairs.append(("overall", .object([
             ("p0", .number(r.overall.p0)), ("p1", .number(r.overall.p1)), ("p2", .number(r.overall.p2)),
             ("poor_persons", .number(r.overallPoorPersons, decimals: 1)),
-            ("households", .integer(r.householdCount)), ("villages", .integer(r.villages.count))])))
+            ("households", .integer(r.householdCount)), ("villages", .integer(r.villages.count)),
+            ("villages_without_households", .integer(r.ranking.quality.filter { $0 == .noData }.count)),
+            ("villages_caution", .integer(r.ranking.quality.filter { $0 == .caution }.count))])))
         if let a = r.accuracy {
             pairs.append(("accuracy", .object([
                 ("inclusion_error", .number(a.inclusionError)), ("exclusion_error", .number(a.exclusionError)),

@@ -58,10 +58,11 @@ extension Accuracy {
             case .poor: return truePoor[k]
             }
         }
-        let trueOrder = (0..<v).sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : villages.codes[$0].value < villages.codes[$1].value }
+        // True ranks among the villages that are ranked: those with households.
+        let scored = (0..<v).filter { measures.households[$0] > 0 }
+        let trueOrder = scored.sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : villages.codes[$0].value < villages.codes[$1].value }
         var trueRank = [Int](repeating: 0, count: v)
         for (position, k) in trueOrder.enumerated() { trueRank[k] = position + 1 }
-        let scored = (0..<v).filter { measures.households[$0] > 0 }
         let rankHits = scored.filter { ranking.rankLow[$0] <= trueRank[$0] && trueRank[$0] <= ranking.rankHigh[$0] }.count
         let p0Hits = scored.filter { ranking.p0Low[$0] <= trueP0[$0] && trueP0[$0] <= ranking.p0High[$0] }.count
         let rankWidths = scored.map { Double(ranking.rankHigh[$0] - ranking.rankLow[$0]) }.sorted()

@@ -44,6 +44,23 @@ public struct VillageRanking: Sendable {
     public var rankHigh: [Int]
     public var p0Low: [Double]
     public var p0High: [Double]
+    /// Coefficient of variation of P0 over the replicates (0 without them).
+    public var p0CV: [Double]
+    public var quality: [VillageQuality]
+}
+
+/// How far a village's estimate can be trusted, as statistical offices flag it.
+public enum VillageQuality: String, Sendable {
+    /// P0's coefficient of variation is at most `cautionCV`.
+    case ok
+    /// P0's coefficient of variation is above `cautionCV`: use with caution.
+    case caution
+    /// No registry household: no P0, no rank.
+    case noData = "no_data"
+
+    /// BPS publishes estimates whose relative standard error exceeds 25% with a
+    /// caution mark; the same threshold on the replicates' P0.
+    public static let cautionCV = 0.25
 }
 
 public struct SmallAreaSummary: Sendable, Codable {

@@ -19,10 +19,13 @@ enum VillageRanker {
         return (measures, ranking, standardisation)
     }
 
-    /// Ranks under the chosen ordering; rank and P0 intervals are the 5th and
-    /// 95th percentiles over the replicates.
+    /// Ranks the villages with registry households under the chosen ordering;
+    /// rank and P0 intervals are the 5th and 95th percentiles over the
+    /// replicates. A village without households has no rank (0), no interval
+    /// and quality `noData`, and comes last in `order`, by code.
     static func rank(measures: VillageMeasures, villages: VillageList, pass: RegistryPass.Output, standardisation: Standardisation, options: ScoringOptions) -> VillageRanking {
         let count = villages.count
+        let ranked = (0..<count).filter { measures.households[$0] > 0 }
         func key(p0: Double, p2: Double, poor: Double, v: Int) -> Double {
             switch options.rankBy {
             case .score:
@@ -32,21 +35,21 @@ enum VillageRanker {
             }
         }
         func ranks(_ keys: [Double]) -> [Int] {
-            let order = (0..<count).sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : villages.codes[$0].value < villages.codes[$1].value }
+            let order = ranked.sorted { keys[$0] != keys[$1] ? keys[$0] > keys[$1] : villages.codes[$0].value < villages.codes[$1].value }
             var r = [Int](repeating: 0, count: count)
             for (position, v) in order.enumerated() { r[v] = position + 1 }
             return r
         }
         let pointKeys = (0..<count).map { key(p0: measures.p0[$0], p2: measures.p2[$0], poor: measures.poorPersons[$0], v: $0) }
         let rank = ranks(pointKeys)
-        let order = (0..<count).sorted { rank[$0] < rank[$1] }
-        let replicates = options.bootstrap
-        guard replicates > 0 else {
-            return VillageRanking(rank: rank, order: order, rankLow: rank, rankHigh: rank, p0Low: measures.p0, p0High: measures.p0)
-        }
+        let order = ranked.sorted { rank[$0] < rank[$1] } + (0..<count).filter { measures.households[$0] == 0 }
+        var result = VillageRanking(rank: rank, order: order, rankLow: rank, rankHigh: rank, p0Low: measures.p0, p0High: measures.p0,
+                                    p0CV: [Double](repeating: 0, count: count),
+                                    quality: (0..<count).map { measures.households[$0] > 0 ? .ok : .noData })
+        guard options.bootstrap > 0 else { return result }
         var replicateRanks = [[Double]](repeating: [], count: count)
         var replicateP0 = [[Double]](repeating: [], count: count)
-        for b in 0..<replicates {
+        for b in 0..<options.bootstrap {
             var keys = [Double](repeating: 0, count: count)
             for v in 0..<count {
                 let persons = measures.persons[v]
@@ -58,16 +61,24 @@ enum VillageRanker {
             }
             for (v, r) in ranks(keys).enumerated() { replicateRanks[v].append(Double(r)) }
         }
-        var low = [Int](repeating: 0, count: count), high = low
-        var p0Low = [Double](repeating: 0, count: count), p0High = p0Low
-        for v in 0..<count {
+        for v in ranked {
             let r = replicateRanks[v].sorted(), p = replicateP0[v].sorted()
-            low[v] = Int(Quantile.of(sorted: r, 0.05).rounded(.down))
-            high[v] = Int(Quantile.of(sorted: r, 0.95).rounded(.up))
-            p0Low[v] = Quantile.of(sorted: p, 0.05)
-            p0High[v] = Quantile.of(sorted: p, 0.95)
+            result.rankLow[v] = Int(Quantile.of(sorted: r, 0.05).rounded(.down))
+            result.rankHigh[v] = Int(Quantile.of(sorted: r, 0.95).rounded(.up))
+            result.p0Low[v] = Quantile.of(sorted: p, 0.05)
+            result.p0High[v] = Quantile.of(sorted: p, 0.95)
+            result.p0CV[v] = coefficientOfVariation(p)
+            if result.p0CV[v] > VillageQuality.cautionCV { result.quality[v] = .caution }
         }
-        return VillageRanking(rank: rank, order: order, rankLow: low, rankHigh: high, p0Low: p0Low, p0High: p0High)
+        return result
+    }
+
+    /// Standard deviation over mean of the replicate P0s; 0 when they are all 0.
+    static func coefficientOfVariation(_ x: [Double]) -> Double {
+        let mean = x.reduce(0, +) / Double(max(1, x.count))
+        guard mean > 0 else { return 0 }
+        let variance = x.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, x.count - 1))
+        return variance.squareRoot() / mean
     }
 }
 
@@ -77,8 +88,11 @@ struct Standardisation {
     let mean: [Double]
     let sd: [Double]
 
+    /// Means and spreads over the villages with registry households: a
+    /// village without data must not move the others' scores.
     init(_ m: VillageMeasures) {
-        let columns = [m.p0, m.p2, m.poorPersons, m.mpi.map(\.m0), m.shareDesil1to4]
+        let kept = m.households.indices.filter { m.households[$0] > 0 }
+        let columns = [m.p0, m.p2, m.poorPersons, m.mpi.map(\.m0), m.shareDesil1to4].map { c in kept.map { c[$0] } }
         mean = columns.map { $0.reduce(0, +) / Double(max(1, $0.count)) }
         sd = zip(columns, mean).map { column, mu in
             let variance = column.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(max(1, column.count - 1))

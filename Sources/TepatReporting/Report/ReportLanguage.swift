@@ -103,6 +103,7 @@ struct ReportText {
 enum Label {
     case title, subtitle, headline, villagesRanked, householdsScored, expectedP0, poorPersons, povertyLine
     case ranking, rankingNote, rank, village, kecamatan, rankInterval, p0Interval, reasons, moreInCSV
+    case quality, caution, noDataVillages
     case map, mapNote, mapMissing, lowP0, highP0
     case beforeAfter, beforeAfterNote, before, after, noAllocation
     case spending, funder, budget, allocated, marginalValue, pillar, marginalNote
@@ -130,6 +131,9 @@ enum Label {
         case .p0Interval: return "P0 (selang 90%)"
         case .reasons: return "Deprivasi utama"
         case .moreInCSV: return "desa lainnya ada di rankings.csv."
+        case .quality: return "Kualitas"
+        case .caution: return "hati-hati: perkiraan kurang tepat (CV P0 di atas 25%)"
+        case .noDataVillages: return "desa/kelurahan di villages.csv tidak memiliki rumah tangga di households.csv: tidak ada perkiraan dan tidak diperingkat (quality = no_data di rankings.csv):"
         case .map: return "Peta desa menurut tingkat kemiskinan"
         case .mapNote: return "Setiap titik adalah satu desa di koordinat villages.csv; warna menunjukkan perkiraan P0."
         case .mapMissing: return "Peta tidak dapat digambar: villages.csv tidak ada atau tidak memuat koordinat lat/lon."
@@ -188,6 +192,9 @@ enum Label {
         case .p0Interval: return "P0 (90% interval)"
         case .reasons: return "Main deprivations"
         case .moreInCSV: return "more villages are in rankings.csv."
+        case .quality: return "Quality"
+        case .caution: return "caution: imprecise estimate (CV of P0 above 25%)"
+        case .noDataVillages: return "villages of villages.csv have no household in households.csv: no estimate and no rank (quality = no_data in rankings.csv):"
         case .map: return "Villages by poverty rate"
         case .mapNote: return "Each point is a village at the coordinates of villages.csv; colour shows expected P0."
         case .mapMissing: return "No map: villages.csv is missing or has no lat/lon coordinates."

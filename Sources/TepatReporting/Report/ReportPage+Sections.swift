@@ -27,31 +27,41 @@ extension ReportPage {
         return section(t(.headline), "<div class=\"cards\">" + cards.map { "<div class=\"card\"><b>\(SVG.escape($0.0))</b><span>\(SVG.escape($0.1))</span></div>" }.joined() + "</div>", id: "headline")
     }
 
-    /// The ranking with interval bars.
+    /// The ranking with interval bars, then the villages without data.
     static func rankingSection(_ c: ReportContent, _ t: ReportText) -> String {
         let r = c.result, v = r.villages, m = r.measures
+        let ranked = r.ranking.order.filter { r.ranking.quality[$0] != .noData }
+        let shown = ranked.prefix(c.rankingRows)
+        let highestP0 = max(1e-12, ranked.map { m.p0[$0] }.max() ?? 1)
         var rows = ""
-        let shown = r.ranking.order.prefix(c.rankingRows)
-        let highestP0 = max(1e-12, m.p0.max() ?? 1)
         for village in shown {
             let rank = r.ranking.rank[village]
             let bar = SVG.intervalBar(low: Double(r.ranking.rankLow[village]), high: Double(r.ranking.rankHigh[village]), value: Double(rank),
-                                      scale: Double(v.count), colour: SVG.heat(m.p0[village] / highestP0))
+                                      scale: Double(max(1, ranked.count)), colour: SVG.heat(m.p0[village] / highestP0))
             rows += "<tr><td class=\"n\">\(rank)</td><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
             rows += "<td>\(bar) <span class=\"muted\">\(r.ranking.rankLow[village])–\(r.ranking.rankHigh[village])</span></td>"
             rows += "<td class=\"n\">\(t.percent(m.p0[village])) <span class=\"muted\">(\(t.percent(r.ranking.p0Low[village]))–\(t.percent(r.ranking.p0High[village])))</span></td>"
-            rows += "<td>\(SVG.escape(ScoringOutputs.topDeprivations(m.deprivationShare[village]).replacingOccurrences(of: "|", with: ", ")))</td></tr>"
+            rows += "<td>\(SVG.escape(ScoringOutputs.topDeprivations(m.deprivationShare[village]).replacingOccurrences(of: "|", with: ", ")))</td>"
+            rows += "<td class=\"muted\">\(r.ranking.quality[village] == .caution ? SVG.escape(t(.caution)) : "")</td></tr>"
         }
-        var ranking = "<p>\(SVG.escape(t(.rankingNote)))</p><table><thead><tr><th>\(t(.rank))</th><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.rankInterval))</th><th>\(t(.p0Interval))</th><th>\(t(.reasons))</th></tr></thead><tbody>\(rows)</tbody></table>"
-        if v.count > shown.count { ranking += "<p class=\"muted\">… \(v.count - shown.count) \(SVG.escape(t(.moreInCSV)))</p>" }
+        var ranking = "<p>\(SVG.escape(t(.rankingNote)))</p><table><thead><tr><th>\(t(.rank))</th><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.rankInterval))</th><th>\(t(.p0Interval))</th><th>\(t(.reasons))</th><th>\(t(.quality))</th></tr></thead><tbody>\(rows)</tbody></table>"
+        if ranked.count > shown.count { ranking += "<p class=\"muted\">… \(ranked.count - shown.count) \(SVG.escape(t(.moreInCSV)))</p>" }
+        let withoutData = r.ranking.order.filter { r.ranking.quality[$0] == .noData }
+        if !withoutData.isEmpty {
+            let names = withoutData.map { "\(v.names[$0]) (\(v.kecamatanNames[$0]))" }.joined(separator: ", ")
+            ranking += "<p class=\"note\">\(withoutData.count) \(SVG.escape(t(.noDataVillages))) \(SVG.escape(names))</p>"
+        }
         return section(t(.ranking), ranking, id: "ranking")
     }
 
-    /// The map of P0, or why there is none.
+    /// The map of P0 over the villages with data, or why there is none.
     static func mapSection(_ c: ReportContent, _ t: ReportText) -> String {
-        let v = c.result.villages, m = c.result.measures
+        let v = c.result.villages, m = c.result.measures, quality = c.result.ranking.quality
+        let hasData = (0..<v.count).map { quality[$0] != .noData }
         let labels = (0..<v.count).map { "\(v.names[$0]) (\(v.kecamatanNames[$0])): P0 \(t.percent(m.p0[$0]))" }
-        if let map = SVG.map(lat: v.lat, lon: v.lon, value: m.p0, labels: labels, legend: (t(.lowP0), t(.highP0) + " (" + t.percent(m.p0.max() ?? 0) + ")")) {
+        let highest = (0..<v.count).filter { hasData[$0] }.map { m.p0[$0] }.max() ?? 0
+        if let map = SVG.map(lat: (0..<v.count).map { hasData[$0] ? v.lat[$0] : .nan }, lon: v.lon, value: m.p0, labels: labels,
+                             legend: (t(.lowP0), t(.highP0) + " (" + t.percent(highest) + ")")) {
             return section(t(.map), "<p>\(SVG.escape(t(.mapNote)))</p>" + map, id: "map")
         } else {
             return section(t(.map), "<p class=\"note\">\(SVG.escape(t(.mapMissing)))</p>", id: "map")
@@ -72,7 +82,8 @@ extension ReportPage {
             before[k, default: 0] += m.persons[village] * a.outcomes.before[village].p0
             after[k, default: 0] += m.persons[village] * a.outcomes.after[village].p0
         }
-        let kecamatan = persons.keys.sorted { (before[$0]! / persons[$0]!, $0) > (before[$1]! / persons[$1]!, $1) }
+        // A kecamatan of villages without households has no rate to show.
+        let kecamatan = persons.keys.filter { persons[$0]! > 0 }.sorted { (before[$0]! / persons[$0]!, $0) > (before[$1]! / persons[$1]!, $1) }
         body += section(t(.beforeAfter), "<p>\(SVG.escape(t(.beforeAfterNote)))</p>" + SVG.pairedBars(
             labels: kecamatan, before: kecamatan.map { before[$0]! / persons[$0]! }, after: kecamatan.map { after[$0]! / persons[$0]! },
             format: { t.percent($0) }, legend: (t(.before), t(.after))), id: "before-after")
