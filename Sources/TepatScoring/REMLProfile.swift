@@ -14,6 +14,9 @@ struct REMLProfile {
     let sampled: [Int]
     let xMeans: Matrix
     let yMeans: [Double]
+    /// The sums the likelihood needs, in Gram form: XᵀX, Xᵀy, yᵀy, and the
+    /// sampled villages' sizes and means.
+    let gram: GramSums
 
     init(design: Matrix, response: [Double], village: [Int32], villageCount: Int) throws {
         self.design = design
@@ -37,6 +40,7 @@ struct REMLProfile {
         self.size = size
         self.xMeans = xMeans
         self.yMeans = yMeans
+        gram = try GramSums(design: design, response: response, sampled: sampled, size: size, xMeans: xMeans, yMeans: yMeans)
     }
 
     /// The GLS fit at one λ, with its restricted log-likelihood.
@@ -83,29 +87,29 @@ struct REMLProfile {
                    x: xStar, y: yStar)
     }
 
-    /// Golden-section search of ℓ_R over log λ in [1e-6, 1e2]; the standard
-    /// error of log λ from the curvature at the maximum, so replicates can
-    /// carry the uncertainty of the variance ratio too.
+    /// Golden-section search of ℓ_R over log λ in [1e-6, 1e2], each evaluation
+    /// in Gram form; the standard error of log λ from the curvature at the
+    /// maximum, so replicates can carry the uncertainty of the variance ratio
+    /// too. The GLS fit at the maximum goes through QR (`gls`).
     func maximise() throws -> (lambda: Double, final: GLS, logLambdaSE: Double) {
         var lo = log(1e-6), hi = log(1e2)
         let golden = (5.0.squareRoot() - 1) / 2
         var a = hi - golden * (hi - lo), b = lo + golden * (hi - lo)
-        var fa = try gls(exp(a)).logLikelihood, fb = try gls(exp(b)).logLikelihood
+        var fa = try gram.logLikelihood(exp(a)), fb = try gram.logLikelihood(exp(b))
         for _ in 0..<28 {  // brackets log λ to within 2·10⁻⁵
             if fa > fb {
                 hi = b; b = a; fb = fa
-                a = hi - golden * (hi - lo); fa = try gls(exp(a)).logLikelihood
+                a = hi - golden * (hi - lo); fa = try gram.logLikelihood(exp(a))
             } else {
                 lo = a; a = b; fa = fb
-                b = lo + golden * (hi - lo); fb = try gls(exp(b)).logLikelihood
+                b = lo + golden * (hi - lo); fb = try gram.logLikelihood(exp(b))
             }
         }
         let logLambda = (lo + hi) / 2
-        let final = try gls(exp(logLambda))
         let step = 0.05
-        let curvature = (try gls(exp(logLambda + step)).logLikelihood - 2 * final.logLikelihood
-                         + (try gls(exp(logLambda - step)).logLikelihood)) / (step * step)
-        return (exp(logLambda), final, curvature < 0 ? (-1 / curvature).squareRoot() : 0)
+        let curvature = (try gram.logLikelihood(exp(logLambda + step)) - 2 * gram.logLikelihood(exp(logLambda))
+                         + (try gram.logLikelihood(exp(logLambda - step)))) / (step * step)
+        return (exp(logLambda), try gls(exp(logLambda)), curvature < 0 ? (-1 / curvature).squareRoot() : 0)
     }
 
     /// ȳ_v − x̄_v β for each sampled village (0 elsewhere): the EBP of its
@@ -134,5 +138,61 @@ struct REMLProfile {
         let mean = residuals.reduce(0, +) / Double(n)
         let sd = (residuals.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, n - 1))).squareRoot()
         return residuals.map { sd > 0 ? ($0 - mean) / sd : 0 }
+    }
+}
+
+/// ℓ_R(λ) from sums taken once. With w_v = n_v²λ/(1 + n_vλ), the transformed
+/// design's cross-products are X*ᵀX* = XᵀX − Σ_v w_v x̄_v x̄_vᵀ, X*ᵀy* = Xᵀy −
+/// Σ_v w_v x̄_v ȳ_v and y*ᵀy* = yᵀy − Σ_v w_v ȳ_v², so an evaluation costs
+/// O(G·p²) and a p×p Cholesky instead of a QR of the n×p survey.
+struct GramSums {
+    let n: Int, p: Int
+    let xtx: Matrix
+    let xty: [Double]
+    let yty: Double
+    /// Sampled villages only: sizes, and means of the design (S×p) and response.
+    let sizes: [Double]
+    let means: Matrix
+    let meanResponse: [Double]
+
+    init(design: Matrix, response: [Double], sampled: [Int], size: [Int], xMeans: Matrix, yMeans: [Double]) throws {
+        n = design.rows
+        p = design.columns
+        xtx = BLAS.gram(design)
+        xty = try BLAS.product(design, transpose: true, response)
+        yty = response.reduce(0) { $0 + $1 * $1 }
+        sizes = sampled.map { Double(size[$0]) }
+        var means = Matrix(rows: sampled.count, columns: p)
+        for (k, v) in sampled.enumerated() { for j in 0..<p { means[k, j] = xMeans[v, j] } }
+        self.means = means
+        meanResponse = sampled.map { yMeans[$0] }
+    }
+
+    /// The restricted log-likelihood, profiled over β and σ²_ε, as `REMLProfile.gls` computes it.
+    func logLikelihood(_ lambda: Double) throws -> Double {
+        let groups = sizes.count
+        var scaled = means
+        var b = xty
+        var c = yty
+        var logDetH = 0.0
+        for k in 0..<groups {
+            let h = 1 + sizes[k] * lambda
+            logDetH += log(h)
+            let w = sizes[k] * sizes[k] * lambda / h
+            let root = w.squareRoot()
+            for j in 0..<p {
+                scaled[k, j] *= root
+                b[j] -= w * means[k, j] * meanResponse[k]
+            }
+            c -= w * meanResponse[k] * meanResponse[k]
+        }
+        var a = xtx
+        let correction = BLAS.gram(scaled)
+        for i in 0..<(p * p) { a.storage[i] -= correction.storage[i] }
+        let factor = try Cholesky(a)
+        let beta = try factor.solve(b)
+        let rss = c - zip(b, beta).reduce(0) { $0 + $1.0 * $1.1 }
+        let sigma2 = rss / Double(max(1, n - p))
+        return -0.5 * (Double(n - p) * log(sigma2) + logDetH + factor.logDeterminant)
     }
 }

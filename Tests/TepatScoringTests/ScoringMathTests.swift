@@ -192,6 +192,68 @@ final class NestedErrorModelTests: XCTestCase {
     }
 }
 
+/// The REML likelihood in Gram form (sums taken once, O(G·p²) per evaluation)
+/// against the Fuller–Battese transform solved by QR, on a survey shaped like a
+/// kabupaten's: one-hot categories, counts, unequal village sizes, a
+/// village-level covariate.
+final class GramREMLTests: XCTestCase {
+    func survey(villages: Int, seed: UInt64) -> (design: Matrix, y: [Double], village: [Int32]) {
+        var sampler = NormalSampler(seed: seed, stream: 9)
+        var rows: [[Double]] = [], y: [Double] = [], village: [Int32] = []
+        for v in 0..<villages {
+            let eta = 0.25 * sampler.normal(), context = sampler.normal()
+            for _ in 0..<(4 + sampler.index(15)) {
+                let category = sampler.index(6)
+                var row: [Double] = [1, context, sampler.normal(), Double(sampler.index(5)), log(Double(1 + sampler.index(7)))]
+                for level in 1..<6 { row.append(category == level ? 1 : 0) }
+                y.append(zip(row, [12.5, 0.3, -0.2, 0.05, -0.4, 0.1, 0.2, -0.1, 0.3, 0.15]).reduce(0) { $0 + $1.0 * $1.1 }
+                         + eta + 0.45 * sampler.normal())
+                rows.append(row)
+                village.append(Int32(v))
+            }
+        }
+        return (Matrix(rows), y, village)
+    }
+
+    func testLikelihoodEqualsTheQRFormTo1e8() throws {
+        for (villages, seed) in [(70, UInt64(1)), (300, 2), (900, 3)] {
+            let s = survey(villages: villages, seed: seed)
+            let profile = try REMLProfile(design: s.design, response: s.y, village: s.village, villageCount: villages + 5)
+            for lambda in [1e-6, 1e-3, 0.05, 0.3, 2, 100] {
+                let qr = try profile.gls(lambda).logLikelihood, gram = try profile.gram.logLikelihood(lambda)
+                XCTAssertEqual(gram, qr, accuracy: 1e-8 * abs(qr), "\(villages) villages, λ \(lambda)")
+            }
+        }
+    }
+
+    /// The maximum found in Gram form is the QR form's to the search's own
+    /// precision: golden-section search on log λ stops at a bracket of 2·10⁻⁵,
+    /// and near the top the likelihood is flat to 10⁻¹², below either form's
+    /// rounding, so the two searches may part in the last steps. Both land
+    /// inside that bracket, at the same likelihood.
+    func testMaximumEqualsTheQRSearchWithinItsBracket() throws {
+        for seed in [UInt64(4), 5, 6] {
+            let s = survey(villages: 300, seed: seed)
+            let profile = try REMLProfile(design: s.design, response: s.y, village: s.village, villageCount: 300)
+            let gram = try profile.maximise()
+            var lo = log(1e-6), hi = log(1e2)
+            let golden = (5.0.squareRoot() - 1) / 2
+            var a = hi - golden * (hi - lo), b = lo + golden * (hi - lo)
+            var fa = try profile.gls(exp(a)).logLikelihood, fb = try profile.gls(exp(b)).logLikelihood
+            for _ in 0..<28 {
+                if fa > fb { hi = b; b = a; fb = fa; a = hi - golden * (hi - lo); fa = try profile.gls(exp(a)).logLikelihood }
+                else { lo = a; a = b; fa = fb; b = lo + golden * (hi - lo); fb = try profile.gls(exp(b)).logLikelihood }
+            }
+            let lambdaQR = exp((lo + hi) / 2)
+            XCTAssertEqual(log(gram.lambda), log(lambdaQR), accuracy: 2e-5, "seed \(seed)")
+            let qrFinal = try profile.gls(lambdaQR)
+            XCTAssertEqual(gram.final.logLikelihood, qrFinal.logLikelihood, accuracy: 1e-10 * abs(qrFinal.logLikelihood))
+            XCTAssertEqual(gram.final.sigma2Eps, qrFinal.sigma2Eps, accuracy: 1e-5 * qrFinal.sigma2Eps)
+            XCTAssertEqual(gram.lambda * gram.final.sigma2Eps, lambdaQR * qrFinal.sigma2Eps, accuracy: 1e-4 * lambdaQR * qrFinal.sigma2Eps)
+        }
+    }
+}
+
 final class MultidimensionalPovertyTests: XCTestCase {
     /// Hand-worked Alkire–Foster: three indicators of weight 1/3, k = 1/3;
     /// persons (members) and deprivations:
