@@ -11,16 +11,7 @@ import TepatScenario
 /// Whole runs on generated kabupaten: the files of Docs/outputs.md, determinism,
 /// no personal data out, nothing half-written, honest intervals.
 final class PlanRunTests: XCTestCase {
-    static let generated: String = {
-        let dir = NSTemporaryDirectory() + "tepat-scoring-tests-\(getpid())"
-        var options = GeneratorOptions()
-        options.households = 24_000
-        options.villages = 120
-        options.seed = 5
-        options.surveyHouseholds = 1_200
-        _ = try! KabupatenGenerator(options: options).write(to: dir)
-        return dir
-    }()
+    static let generated = generatedKabupaten("scoring-tests", households: 24_000, villages: 120, seed: 5, survey: 1_200)
 
     override class func tearDown() {
         try? FileManager.default.removeItem(atPath: generated)

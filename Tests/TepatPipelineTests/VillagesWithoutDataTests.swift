@@ -1,23 +1,13 @@
 import Foundation
 import XCTest
 @testable import TepatPipeline
-import TepatGenerator
 import TepatScoring
 
 /// A village villages.csv lists but households.csv has no household of: no
 /// estimate, no rank, no certainty it does not have, and nothing non-finite in
 /// any file.
 final class VillagesWithoutDataTests: XCTestCase {
-    static let generated: String = {
-        let dir = NSTemporaryDirectory() + "tepat-no-data-tests-\(getpid())"
-        var options = GeneratorOptions()
-        options.households = 8_000
-        options.villages = 40
-        options.seed = 11
-        options.surveyHouseholds = 600
-        _ = try! KabupatenGenerator(options: options).write(to: dir)
-        return dir
-    }()
+    static let generated = generatedKabupaten("no-data-tests", households: 8_000, villages: 40, seed: 11, survey: 600)
 
     override class func tearDown() {
         try? FileManager.default.removeItem(atPath: generated)

@@ -1,0 +1,15 @@
+import Foundation
+import TepatGenerator
+
+/// A generated kabupaten in the temporary folder, named by this process and
+/// `name`, for one test class to share (the class removes it in `tearDown`).
+func generatedKabupaten(_ name: String, households: Int, villages: Int, seed: UInt64, survey: Int) -> String {
+    let dir = NSTemporaryDirectory() + "tepat-\(name)-\(getpid())"
+    var options = GeneratorOptions()
+    options.households = households
+    options.villages = villages
+    options.seed = seed
+    options.surveyHouseholds = survey
+    _ = try! KabupatenGenerator(options: options).write(to: dir)
+    return dir
+}
