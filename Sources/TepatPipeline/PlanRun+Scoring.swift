@@ -12,8 +12,38 @@ extension PlanRun {
         var notes: [String] = []
     }
 
-    /// Reads DATA_DIR and scores it, in memory or streamed.
+    /// Reads DATA_DIR and scores it, in memory or streamed, with the frame
+    /// checks' warnings among the notes.
     func score(workDirectory: String?, clock: StageClock) throws -> Scored {
+        var scored = try readAndScore(workDirectory: workDirectory, clock: clock)
+        scored.notes += Self.frameWarnings(scored.result)
+        return scored
+    }
+
+    /// Registry persons far from villages.csv's population, and covariates
+    /// whose survey and registry means differ by more than a quarter of a
+    /// standard deviation.
+    static func frameWarnings(_ r: ScoringResult) -> [String] {
+        var warnings: [String] = []
+        if let c = RegistryCoverage(persons: r.measures.persons, population: r.villages.population) {
+            let share = String(format: "%.0f%%", 100 * c.share)
+            if c.share < 0.9 {
+                warnings.append("warning: households.csv holds \(share) of the persons villages.csv counts in its \(c.villagesWithPopulation) villages with a population (\(c.villagesUnderHalf) under half): a registry of the poorer part of each village (DTKS, P3KE) scored by a model fitted on a survey of everyone gives biased estimates; see summary.json frame")
+            } else if c.share > 1.05 {
+                warnings.append("warning: households.csv holds more persons (\(share)) than villages.csv's population; check that both describe the same year and area")
+            }
+        }
+        for model in r.models {
+            let gaps = model.balance.filter { abs($0.standardisedDifference) > CovariateBalance.warningDifference }
+            guard !gaps.isEmpty else { continue }
+            let named = gaps.prefix(3).map { String(format: "%@ (survey %.3g, registry %.3g)", $0.term, $0.surveyMean, $0.registryMean) }
+            let label = r.models.count > 1 ? " (\(model.name))" : ""
+            warnings.append("warning: the survey and households.csv differ by more than a quarter of a standard deviation in \(gaps.count) of the model's covariates\(label): \(named.joined(separator: ", ")). A model fitted on the survey and applied to a registry unlike it can be biased; check that both cover the same population (summary.json frame)")
+        }
+        return warnings
+    }
+
+    private func readAndScore(workDirectory: String?, clock: StageClock) throws -> Scored {
         onStage("read")
         guard let workDirectory else {
             let data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError)

@@ -55,6 +55,28 @@ public enum RunSummary {
         })
     }
 
+    /// Frame checks: registry persons against villages.csv's population, and
+    /// the model's covariates in the survey against the registry (the ten
+    /// largest gaps per model).
+    static func frame(_ r: ScoringResult) -> JSON? {
+        var pairs: [(String, JSON)] = []
+        if let c = RegistryCoverage(persons: r.measures.persons, population: r.villages.population) {
+            pairs.append(("coverage", .object([
+                ("registry_persons", .integer(Int(c.registryPersons.rounded()))), ("population", .integer(Int(c.population.rounded()))),
+                ("share", .number(c.share)), ("villages_with_population", .integer(c.villagesWithPopulation)),
+                ("villages_under_half", .integer(c.villagesUnderHalf)), ("villages_over_population", .integer(c.villagesOverPopulation)),
+            ])))
+        }
+        for model in r.models where !model.balance.isEmpty {
+            let gaps = model.balance.prefix(10).map { b -> JSON in
+                .object([("term", .string(b.term)), ("survey_mean", .number(b.surveyMean)), ("registry_mean", .number(b.registryMean)),
+                         ("standardised_difference", .number(b.standardisedDifference, decimals: 4))])
+            }
+            pairs.append((r.models.count == 1 ? "covariates" : "covariates_" + model.name, .array(gaps)))
+        }
+        return pairs.isEmpty ? nil : .object(pairs)
+    }
+
     public static func scoring(_ r: ScoringResult) -> [(String, JSON)] {
         var pairs: [(String, JSON)] = [("method", .string(r.method.rawValue)), ("poverty_line", .integer(Int(r.options.povertyLine))),
                                        ("rank_by", .string(r.options.rankBy.rawValue))]
@@ -85,6 +107,7 @@ public enum RunSummary {
             ("households", .integer(r.householdCount)), ("villages", .integer(r.villages.count)),
             ("villages_without_households", .integer(r.ranking.quality.filter { $0 == .noData }.count)),
             ("villages_caution", .integer(r.ranking.quality.filter { $0 == .caution }.count))])))
+        if let frame = frame(r) { pairs.append(("frame", frame)) }
         if let a = r.accuracy {
             pairs.append(("accuracy", .object([
                 ("inclusion_error", .number(a.inclusionError)), ("exclusion_error", .number(a.exclusionError)),

@@ -8,7 +8,7 @@ extension Scorer {
     ) throws -> Welfare {
         guard options.strata == .urbanRural else {
             let fitted = try pmtPass(survey: survey, registry: registry, villages: villages, options: options, stream: 0, clock: clock)
-            return Welfare(pass: fitted.pass, models: [StratumModel(name: "all", pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled)])
+            return Welfare(pass: fitted.pass, models: [StratumModel(name: "all", pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance)])
         }
         var welfare = Welfare(pass: .empty(households: registry.count, villages: villages.count, replicates: max(0, options.bootstrap)))
         for (name, urban) in [("urban", true), ("rural", false)] {
@@ -16,7 +16,7 @@ extension Scorer {
             let registryRows = (0..<registry.count).filter { registry.isUrban[$0] == urban }
             guard !registryRows.isEmpty else { continue }
             guard stratum.count > 0 else { throw ScoringError.emptyStratum(name) }
-            let fitted: (pass: RegistryPass.Output, pmt: WLSResults, smallArea: SmallAreaSummary, pooled: [PooledLevel])
+            let fitted: PMTFit
             do {
                 fitted = try pmtPass(survey: stratum, registry: registry.subset(registryRows), villages: villages, options: options,
                                      stream: urban ? 1 : 2, clock: clock)
@@ -24,7 +24,7 @@ extension Scorer {
                 // Name the stratum: "10 usable households" alone reads as the whole survey.
                 throw ScoringError.surveyTooSmall(rows: rows, terms: terms, stratum: name)
             }
-            welfare.models.append(StratumModel(name: name, pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled))
+            welfare.models.append(StratumModel(name: name, pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance))
             welfare.pass.scatter(fitted.pass, rows: registryRows)
         }
         return welfare
@@ -35,7 +35,7 @@ extension Scorer {
     static func pmtPass(
         survey: SurveyDesign, registry: HouseholdColumns,
         villages: VillageList, options: ScoringOptions, stream: UInt64, clock: StageClock
-    ) throws -> (pass: RegistryPass.Output, pmt: WLSResults, smallArea: SmallAreaSummary, pooled: [PooledLevel]) {
+    ) throws -> PMTFit {
         let first = try StratumFirstStage(
             survey: survey, registryCounts: FeatureEncoder.levelCounts(registry), villages: villages, options: options)
         clock.lap("encode")
@@ -46,6 +46,15 @@ extension Scorer {
         let second = try first.secondStage(context: context, villages: villages, options: options, stream: stream)
         clock.lap("pmt")
         let pass = try second.pass.run(registry)
-        return (pass, second.pmt, second.smallArea, second.pooled)
+        return PMTFit(pass: pass, pmt: second.pmt, smallArea: second.smallArea, pooled: second.pooled, balance: second.balance)
+    }
+
+    /// One stratum's model and its predictions of the registry.
+    struct PMTFit {
+        let pass: RegistryPass.Output
+        let pmt: WLSResults
+        let smallArea: SmallAreaSummary
+        let pooled: [PooledLevel]
+        let balance: [CovariateBalance]
     }
 }

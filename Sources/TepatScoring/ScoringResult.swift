@@ -105,6 +105,8 @@ public struct StratumModel: Sendable {
     public var pmt: WLSResults
     public var smallArea: SmallAreaSummary
     public var pooled: [PooledLevel]
+    /// Survey against registry means of the model's covariates, largest gap first.
+    public var balance: [CovariateBalance] = []
 }
 
 public struct ScoringResult: Sendable {

@@ -90,7 +90,8 @@ struct StratumFirstStage {
             villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
             sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz, betaDraws: betaDraws, etaDraws: etaDraws,
             seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
-        return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled)
+        return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled,
+                                  balance: CovariateBalance.compare(base, survey: survey, registry: sums))
     }
 }
 
@@ -101,6 +102,7 @@ struct StratumSecondStage {
     let pmt: WLSResults
     let smallArea: SmallAreaSummary
     let pooled: [PooledLevel]
+    let balance: [CovariateBalance]
 }
 
 /// Per-village sums of the first-stage index over the registry: ELL's contextual
@@ -108,6 +110,10 @@ struct StratumSecondStage {
 struct ContextSums {
     var sum: [Double]
     var count: [Double]
+    /// Column sums of the first-stage design over the registry, and the
+    /// households added: the registry's covariate means (`CovariateBalance`).
+    var termSums: [Double] = []
+    var households = 0.0
 
     init(villages: Int) {
         sum = [Double](repeating: 0, count: villages)
@@ -116,7 +122,17 @@ struct ContextSums {
 
     /// Adds households `rows` of `h`.
     mutating func add(_ stage: StratumFirstStage, _ h: HouseholdColumns, rows: Range<Int>) throws {
-        let index = try stage.fit.predict(stage.base.encode(h, rows: rows))
+        let design = stage.base.encode(h, rows: rows)
+        let index = try stage.fit.predict(design)
+        if termSums.isEmpty { termSums = [Double](repeating: 0, count: design.columns) }
+        design.storage.withUnsafeBufferPointer { x in
+            for j in 0..<design.columns {
+                var total = 0.0
+                for i in 0..<design.rows { total += x[i + j * design.rows] }
+                termSums[j] += total
+            }
+        }
+        households += Double(design.rows)
         for (k, i) in rows.enumerated() {
             sum[Int(h.village[i])] += index[k]
             count[Int(h.village[i])] += 1
