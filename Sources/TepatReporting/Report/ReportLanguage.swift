@@ -103,7 +103,7 @@ struct ReportText {
 enum Label {
     case title, subtitle, headline, villagesRanked, householdsScored, expectedP0, poorPersons, povertyLine
     case ranking, rankingNote, rank, village, kecamatan, rankInterval, p0Interval, reasons, moreInCSV
-    case quality, caution, noDataVillages
+    case quality, caution, cautionNote, noDataVillages
     case map, mapNote, mapMissing, lowP0, highP0
     case beforeAfter, beforeAfterNote, before, after, noAllocation
     case spending, funder, budget, allocated, marginalValue, pillar, marginalNote
@@ -132,7 +132,8 @@ enum Label {
         case .reasons: return "Deprivasi utama"
         case .moreInCSV: return "desa lainnya ada di rankings.csv."
         case .quality: return "Kualitas"
-        case .caution: return "hati-hati: perkiraan kurang tepat (CV P0 di atas 25%)"
+        case .caution: return "hati-hati"
+        case .cautionNote: return "Hati-hati: koefisien variasi P0 desa ini di atas 25% (batas BPS untuk perkiraan yang perlu digunakan dengan hati-hati); lihat p0_cv di rankings.csv."
         case .noDataVillages: return "desa/kelurahan di villages.csv tidak memiliki rumah tangga di households.csv: tidak ada perkiraan dan tidak diperingkat (quality = no_data di rankings.csv):"
         case .map: return "Peta desa menurut tingkat kemiskinan"
         case .mapNote: return "Setiap titik adalah satu desa di koordinat villages.csv; warna menunjukkan perkiraan P0."
@@ -193,7 +194,8 @@ enum Label {
         case .reasons: return "Main deprivations"
         case .moreInCSV: return "more villages are in rankings.csv."
         case .quality: return "Quality"
-        case .caution: return "caution: imprecise estimate (CV of P0 above 25%)"
+        case .caution: return "caution"
+        case .cautionNote: return "Caution: the village's coefficient of variation of P0 is above 25% (BPS's limit for estimates to use with caution); see p0_cv in rankings.csv."
         case .noDataVillages: return "villages of villages.csv have no household in households.csv: no estimate and no rank (quality = no_data in rankings.csv):"
         case .map: return "Villages by poverty rate"
         case .mapNote: return "Each point is a village at the coordinates of villages.csv; colour shows expected P0."

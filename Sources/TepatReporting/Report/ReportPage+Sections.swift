@@ -7,9 +7,9 @@ import TepatScoring
 extension ReportPage {
     /// Headline figures.
     static func headlineSection(_ c: ReportContent, _ t: ReportText) -> String {
-        let r = c.result, v = r.villages
+        let r = c.result
         var cards: [(String, String)] = [
-            (t.whole(Double(v.count)), t(.villagesRanked)),
+            (t.whole(Double(r.ranking.quality.filter { $0 != .noData }.count)), t(.villagesRanked)),
             (t.whole(Double(c.households)), t(.householdsScored)),
             (t.percent(r.overall.p0), t(.expectedP0)),
             (t.whole(r.overallPoorPersons), t(.poorPersons)),
@@ -39,13 +39,14 @@ extension ReportPage {
             let bar = SVG.intervalBar(low: Double(r.ranking.rankLow[village]), high: Double(r.ranking.rankHigh[village]), value: Double(rank),
                                       scale: Double(max(1, ranked.count)), colour: SVG.heat(m.p0[village] / highestP0))
             rows += "<tr><td class=\"n\">\(rank)</td><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
-            rows += "<td>\(bar) <span class=\"muted\">\(r.ranking.rankLow[village])–\(r.ranking.rankHigh[village])</span></td>"
+            rows += "<td>\(bar) <span class=\"muted nowrap\">\(r.ranking.rankLow[village])–\(r.ranking.rankHigh[village])</span></td>"
             rows += "<td class=\"n\">\(t.percent(m.p0[village])) <span class=\"muted\">(\(t.percent(r.ranking.p0Low[village]))–\(t.percent(r.ranking.p0High[village])))</span></td>"
             rows += "<td>\(SVG.escape(ScoringOutputs.topDeprivations(m.deprivationShare[village]).replacingOccurrences(of: "|", with: ", ")))</td>"
             rows += "<td class=\"muted\">\(r.ranking.quality[village] == .caution ? SVG.escape(t(.caution)) : "")</td></tr>"
         }
         var ranking = "<p>\(SVG.escape(t(.rankingNote)))</p><table><thead><tr><th>\(t(.rank))</th><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.rankInterval))</th><th>\(t(.p0Interval))</th><th>\(t(.reasons))</th><th>\(t(.quality))</th></tr></thead><tbody>\(rows)</tbody></table>"
         if ranked.count > shown.count { ranking += "<p class=\"muted\">… \(ranked.count - shown.count) \(SVG.escape(t(.moreInCSV)))</p>" }
+        if shown.contains(where: { r.ranking.quality[$0] == .caution }) { ranking += "<p class=\"muted\">\(SVG.escape(t(.cautionNote)))</p>" }
         let withoutData = r.ranking.order.filter { r.ranking.quality[$0] == .noData }
         if !withoutData.isEmpty {
             let names = withoutData.map { "\(v.names[$0]) (\(v.kecamatanNames[$0]))" }.joined(separator: ", ")

@@ -96,7 +96,7 @@ public enum ReportPage {
         body { font-family: "DejaVu Sans", Arial, sans-serif; color: #1b1f24; margin: 0 auto; max-width: 1060px; padding: 16px 24px 48px; line-height: 1.4; }
         h1 { font-size: 24px; margin: 8px 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid #e3e8ee; padding-bottom: 4px; }
         h3 { font-size: 15px; margin: 16px 0 6px; }
-        .sub, .muted { color: #5b6670; } .muted { font-size: 12px; }
+        .sub, .muted { color: #5b6670; } .muted { font-size: 12px; } .nowrap { white-space: nowrap; }
         .note { background: #fff8e1; border-left: 4px solid #f2c94c; padding: 8px 12px; }
         .cards { display: flex; flex-wrap: wrap; gap: 10px; }
         .card { background: #f4f7fa; border-radius: 8px; padding: 10px 14px; min-width: 170px; flex: 1 1 170px; }
