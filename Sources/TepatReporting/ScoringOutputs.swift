@@ -9,12 +9,15 @@ public enum ScoringOutputs {
     /// Pillar columns of rankings.csv, in Docs/outputs.md's order.
     static let needPillars = ["housing", "environment", "education", "health", "economy", "social"]
 
+    static let rankingsHeader = ["rank", "kode_desa", "nama_desa", "nama_kecamatan", "households", "persons", "p0", "p1", "p2",
+                                 "poor_persons", "poor_households", "rank_lo", "rank_hi", "p0_lo", "p0_hi", "share_desil_1_4",
+                                 "mpi_h", "mpi_a", "mpi_m0", "score", "top_deprivations"] + needPillars.map { "need_" + $0 }
+        + ["idm_status", "lat", "lon", "p0_cv", "quality"]
+    /// The estimated columns from p0 to score, which a village without data leaves empty.
+    static let estimateColumns = rankingsHeader.firstIndex(of: "top_deprivations")! - rankingsHeader.firstIndex(of: "p0")!
+
     public static func writeRankings(_ r: ScoringResult, to path: String, dialect: CSVDialect = .standard) throws {
-        let header = ["rank", "kode_desa", "nama_desa", "nama_kecamatan", "households", "persons", "p0", "p1", "p2",
-                      "poor_persons", "poor_households", "rank_lo", "rank_hi", "p0_lo", "p0_hi", "share_desil_1_4",
-                      "mpi_h", "mpi_a", "mpi_m0", "score", "top_deprivations"] + needPillars.map { "need_" + $0 }
-            + ["idm_status", "lat", "lon", "p0_cv", "quality"]
-        let w = try dialect.writer(path: path, header: header)
+        let w = try dialect.writer(path: path, header: rankingsHeader)
         for v in r.ranking.order {
             if r.ranking.quality[v] == .noData { writeVillageWithoutData(v, r, w) } else { writeRankedVillage(v, r, w) }
             try w.endRow()
@@ -49,7 +52,7 @@ public enum ScoringOutputs {
         w.empty()
         writeName(v, r, w)
         w.integer(0); w.integer(0)
-        for _ in 0..<14 { w.empty() }  // p0 … score
+        for _ in 0..<estimateColumns { w.empty() }
         w.text("")
         for _ in pillarIndex { w.empty() }
         writePlace(v, r, w)

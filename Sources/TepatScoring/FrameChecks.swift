@@ -18,18 +18,18 @@ public struct CovariateBalance: Sendable, Equatable {
     public static let warningDifference = 0.25
 
     /// Every term of `encoder` but the intercept and terms constant in the
-    /// survey, largest |difference| first (ties by term order).
-    static func compare(_ encoder: FeatureEncoder, survey: SurveyDesign, registry: ContextSums) -> [CovariateBalance] {
+    /// survey, whose `design` (encoded by it) the fit already made; largest
+    /// |difference| first (ties by term order).
+    static func compare(_ encoder: FeatureEncoder, design x: Matrix, weights: [Double], registry: ContextSums) -> [CovariateBalance] {
         guard registry.households > 0 else { return [] }
-        let x = encoder.encode(survey.households)
-        let totalWeight = survey.weights.reduce(0, +)
+        let totalWeight = weights.reduce(0, +)
         var result: [CovariateBalance] = []
         for (j, name) in encoder.termNames.enumerated() where encoder.terms[j] != .intercept {
             var mean = 0.0
-            for i in 0..<x.rows { mean += survey.weights[i] * x[i, j] }
+            for i in 0..<x.rows { mean += weights[i] * x[i, j] }
             mean /= totalWeight
             var variance = 0.0
-            for i in 0..<x.rows { variance += survey.weights[i] * (x[i, j] - mean) * (x[i, j] - mean) }
+            for i in 0..<x.rows { variance += weights[i] * (x[i, j] - mean) * (x[i, j] - mean) }
             let sd = (variance / totalWeight).squareRoot()
             guard sd > 0 else { continue }
             let registryMean = registry.termSums[j] / registry.households

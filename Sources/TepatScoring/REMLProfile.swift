@@ -87,29 +87,35 @@ struct REMLProfile {
                    x: xStar, y: yStar)
     }
 
-    /// Golden-section search of ℓ_R over log λ in [1e-6, 1e2], each evaluation
-    /// in Gram form; the standard error of log λ from the curvature at the
-    /// maximum, so replicates can carry the uncertainty of the variance ratio
-    /// too. The GLS fit at the maximum goes through QR (`gls`).
+    /// Golden-section search of ℓ_R over log λ, each evaluation in Gram form;
+    /// the standard error of log λ from the curvature at the maximum, so
+    /// replicates can carry the uncertainty of the variance ratio too. The GLS
+    /// fit at the maximum goes through QR (`gls`).
     func maximise() throws -> (lambda: Double, final: GLS, logLambdaSE: Double) {
-        var lo = log(1e-6), hi = log(1e2)
-        let golden = (5.0.squareRoot() - 1) / 2
-        var a = hi - golden * (hi - lo), b = lo + golden * (hi - lo)
-        var fa = try gram.logLikelihood(exp(a)), fb = try gram.logLikelihood(exp(b))
-        for _ in 0..<28 {  // brackets log λ to within 2·10⁻⁵
-            if fa > fb {
-                hi = b; b = a; fb = fa
-                a = hi - golden * (hi - lo); fa = try gram.logLikelihood(exp(a))
-            } else {
-                lo = a; a = b; fa = fb
-                b = lo + golden * (hi - lo); fb = try gram.logLikelihood(exp(b))
-            }
-        }
-        let logLambda = (lo + hi) / 2
+        let logLambda = try Self.maximumOfLogLambda { try gram.logLikelihood(exp($0)) }
         let step = 0.05
         let curvature = (try gram.logLikelihood(exp(logLambda + step)) - 2 * gram.logLikelihood(exp(logLambda))
                          + (try gram.logLikelihood(exp(logLambda - step)))) / (step * step)
         return (exp(logLambda), try gls(exp(logLambda)), curvature < 0 ? (-1 / curvature).squareRoot() : 0)
+    }
+
+    /// The log λ in [log 10⁻⁶, log 10²] that maximises `likelihood` (a function
+    /// of log λ), by golden-section search to a bracket of 2·10⁻⁵.
+    static func maximumOfLogLambda(_ likelihood: (Double) throws -> Double) rethrows -> Double {
+        var lo = log(1e-6), hi = log(1e2)
+        let golden = (5.0.squareRoot() - 1) / 2
+        var a = hi - golden * (hi - lo), b = lo + golden * (hi - lo)
+        var fa = try likelihood(a), fb = try likelihood(b)
+        for _ in 0..<28 {
+            if fa > fb {
+                hi = b; b = a; fb = fa
+                a = hi - golden * (hi - lo); fa = try likelihood(a)
+            } else {
+                lo = a; a = b; fa = fb
+                b = lo + golden * (hi - lo); fb = try likelihood(b)
+            }
+        }
+        return (lo + hi) / 2
     }
 
     /// ȳ_v − x̄_v β for each sampled village (0 elsewhere): the EBP of its

@@ -14,6 +14,8 @@ struct StratumFirstStage {
     let base: FeatureEncoder
     /// The household PMT without context, whose index the context averages.
     let fit: WLSResults
+    /// The survey encoded by `base` (the fit's design, kept for the frame checks).
+    let design: Matrix
 
     /// `registryCounts`: the registry's households per category level (see
     /// `FeatureEncoder.levelCounts`); a streamed run passes [:] here and the real
@@ -26,12 +28,14 @@ struct StratumFirstStage {
         guard survey.count > base.terms.count + 1 else {
             throw ScoringError.surveyTooSmall(rows: survey.count, terms: base.terms.count + 1)
         }
-        let fit = try WeightedLeastSquares(design: base.encode(survey.households), response: survey.response, weights: survey.weights,
+        let design = base.encode(survey.households)
+        let fit = try WeightedLeastSquares(design: design, response: survey.response, weights: survey.weights,
                                            termNames: base.termNames).fit()
-        self.init(survey: survey, base: base, fit: fit)
+        self.init(survey: survey, base: base, fit: fit, design: design)
     }
 
-    private init(survey: SurveyDesign, base: FeatureEncoder, fit: WLSResults) {
+    private init(survey: SurveyDesign, base: FeatureEncoder, fit: WLSResults, design: Matrix) {
+        self.design = design
         self.survey = survey
         self.base = base
         self.fit = fit
@@ -46,7 +50,7 @@ struct StratumFirstStage {
             minimumLevelCount: options.minimumLevelCount, kecamatanEffects: options.kecamatanEffects,
             strictCategories: options.strictCategories)
         precondition(base.terms == self.base.terms, "the PMT terms depend on the survey alone")
-        return StratumFirstStage(survey: survey, base: base, fit: fit)
+        return StratumFirstStage(survey: survey, base: base, fit: fit, design: design)
     }
 
     /// Fits the PMT with context, the nested-error model and the replicate draws.
@@ -91,7 +95,7 @@ struct StratumFirstStage {
             sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz, betaDraws: betaDraws, etaDraws: etaDraws,
             seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
         return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled,
-                                  balance: CovariateBalance.compare(base, survey: survey, registry: sums))
+                                  balance: CovariateBalance.compare(base, design: design, weights: survey.weights, registry: sums))
     }
 }
 

@@ -236,15 +236,7 @@ final class GramREMLTests: XCTestCase {
             let s = survey(villages: 300, seed: seed)
             let profile = try REMLProfile(design: s.design, response: s.y, village: s.village, villageCount: 300)
             let gram = try profile.maximise()
-            var lo = log(1e-6), hi = log(1e2)
-            let golden = (5.0.squareRoot() - 1) / 2
-            var a = hi - golden * (hi - lo), b = lo + golden * (hi - lo)
-            var fa = try profile.gls(exp(a)).logLikelihood, fb = try profile.gls(exp(b)).logLikelihood
-            for _ in 0..<28 {
-                if fa > fb { hi = b; b = a; fb = fa; a = hi - golden * (hi - lo); fa = try profile.gls(exp(a)).logLikelihood }
-                else { lo = a; a = b; fa = fb; b = lo + golden * (hi - lo); fb = try profile.gls(exp(b)).logLikelihood }
-            }
-            let lambdaQR = exp((lo + hi) / 2)
+            let lambdaQR = exp(try REMLProfile.maximumOfLogLambda { try profile.gls(exp($0)).logLikelihood })
             XCTAssertEqual(log(gram.lambda), log(lambdaQR), accuracy: 2e-5, "seed \(seed)")
             let qrFinal = try profile.gls(lambdaQR)
             XCTAssertEqual(gram.final.logLikelihood, qrFinal.logLikelihood, accuracy: 1e-10 * abs(qrFinal.logLikelihood))
