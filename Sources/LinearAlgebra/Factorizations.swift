@@ -65,6 +65,21 @@ public struct Cholesky: Sendable {
         try solve(Matrix(column: b)).storage
     }
 
+    /// Solves Lᵀ w = z (`dtrtrs`): for z standard normal, w ~ N(0, A⁻¹).
+    public func solveTransposedFactor(_ z: [Double]) throws -> [Double] {
+        guard z.count == lower.rows else {
+            throw LinearAlgebraError.dimensionMismatch("Cholesky: L is \(lower.rows)×\(lower.rows), z has \(z.count) entries")
+        }
+        var w = z
+        let n = lower.rows
+        if n > 0 {
+            let info = LAPACKE_dtrtrs(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int8(UInt8(ascii: "T")), Int8(UInt8(ascii: "N")),
+                                      blasInt(n), 1, lower.storage, blasInt(n), &w, blasInt(n))
+            try checkInfo(info, routine: "dtrtrs") { .singular(routine: "dtrtrs", index: $0 - 1) }
+        }
+        return w
+    }
+
     /// A⁻¹ (`dpotri`), symmetric, both triangles filled.
     public func inverse() throws -> Matrix {
         var inv = lower

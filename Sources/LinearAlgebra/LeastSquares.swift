@@ -24,7 +24,8 @@ public enum LeastSquares {
     /// Solves min ‖Xβ − y‖₂ by Householder QR (`dgeqrf`), the factorisation of
     /// LAPACK's `dgels`. Columns are taken in order: a column whose |R_jj| is
     /// negligible (below `rankTolerance` × the largest |R_kk|) is a combination of
-    /// the columns before it, so it is dropped and the rest refactorised; this
+    /// the columns before it, so it is dropped and the rest refactorised (from
+    /// R, a p×p problem, not from the design); this
     /// keeps the intercept and earlier terms, as R's `lm` does (LINPACK dqrdc2).
     /// With more columns than rows, pivoted QR (`dgeqp3`) decides which to keep.
     public static func solve(
@@ -47,19 +48,36 @@ public enum LeastSquares {
             let pivoted = try PivotedQR(x)
             kept = pivoted.permutation.prefix(pivoted.rank(tolerance: rankTolerance)).sorted()
         }
-        var qr = try QR(kept.count == p ? x : x.selectingColumns(kept))
-        while let dependent = qr.firstDependentColumn(tolerance: rankTolerance) {
-            kept.remove(at: dependent)
-            qr = try QR(x.selectingColumns(kept))
+        // One QR of the n-row design; a dependent column is then dropped from
+        // its p×p R, not from the design: the QR of R without that column,
+        // times the first Q, is the QR of the design without it (Q keeps
+        // column norms, so the test of dependence sees the same numbers).
+        let full = try QR(kept.count == p ? x : x.selectingColumns(kept))
+        var positions = Array(kept.indices)
+        var reduced: QR? = nil
+        while let dependent = (reduced ?? full).firstDependentColumn(tolerance: rankTolerance) {
+            positions.remove(at: dependent)
+            reduced = try QR(full.r.selectingColumns(positions))
         }
-        let (beta, rss) = try qr.solve(y)
+        kept = positions.map { kept[$0] }
+        let beta: [Double], rss: Double
+        if let reduced {
+            let projected = try full.transposedQTimes(y)
+            let head = Array(projected.prefix(full.factored.columns))
+            let tail = projected.dropFirst(full.factored.columns).reduce(0) { $0 + $1 * $1 }
+            let (b, headRSS) = try reduced.solve(head)
+            (beta, rss) = (b, tail + headRSS)
+        } else {
+            (beta, rss) = try full.solve(y)
+        }
+        let factor = reduced ?? full
         var coefficients = [Double](repeating: 0, count: p)
         for (k, column) in kept.enumerated() { coefficients[column] = beta[k] }
         let keptSet = Set(kept)
         return LeastSquaresSolution(
             coefficients: coefficients, rank: kept.count, droppedColumns: (0..<p).filter { !keptSet.contains($0) },
-            keptColumns: kept, r: qr.r, residualSumOfSquares: rss,
-            reciprocalCondition: try qr.reciprocalCondition())
+            keptColumns: kept, r: factor.r, residualSumOfSquares: rss,
+            reciprocalCondition: try factor.reciprocalCondition())
     }
 
     /// LAPACK's own driver `dgels` (full-rank QR least squares), exposed as the
@@ -122,17 +140,24 @@ public struct QR: Sendable {
     }
 
 
-    /// β = R⁻¹ Qᵀ y and the residual sum of squares (the tail of Qᵀy).
-    func solve(_ y: [Double]) throws -> (beta: [Double], rss: Double) {
+    /// Qᵀ y (`dormqr`).
+    func transposedQTimes(_ y: [Double]) throws -> [Double] {
         let n = factored.rows, p = factored.columns
         var b = y
-        var info = LAPACKE_dormqr(
+        let info = LAPACKE_dormqr(
             LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int8(UInt8(ascii: "T")),
             blasInt(n), 1, blasInt(p), factored.storage, blasInt(max(1, n)), tau, &b, blasInt(max(1, n)))
         try checkInfo(info, routine: "dormqr") { .didNotConverge(routine: "dormqr", info: $0) }
+        return b
+    }
+
+    /// β = R⁻¹ Qᵀ y and the residual sum of squares (the tail of Qᵀy).
+    func solve(_ y: [Double]) throws -> (beta: [Double], rss: Double) {
+        let n = factored.rows, p = factored.columns
+        var b = try transposedQTimes(y)
         var rss = 0.0
         for i in p..<n { rss += b[i] * b[i] }
-        info = LAPACKE_dtrtrs(
+        let info = LAPACKE_dtrtrs(
             LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "N")),
             blasInt(p), 1, factored.storage, blasInt(max(1, n)), &b, blasInt(max(1, n)))
         try checkInfo(info, routine: "dtrtrs") { .singular(routine: "dtrtrs", index: $0 - 1) }

@@ -11,7 +11,9 @@ extension Tepat {
                 Households carry DTKS indicators that follow a hidden welfare (poorer \
                 households: earth floors, firewood, no assets, out-of-school children, more \
                 dependents), plus a village effect the indicators do not reveal. Also written: \
-                a SUSENAS-style survey sample with consumption and weights, villages with \
+                a SUSENAS-like survey with consumption and weights (10 households in each \
+                of a sixth of the villages, drawn with probability proportional to size, \
+                as a kabupaten's SUSENAS sample is), villages with \
                 IDM status, OPDs, funders (APBD, CSR with ring-1 kecamatan, Baznas, Lazismu), \
                 programs with rupiah unit costs, and truth.csv with every household's true \
                 consumption so accuracy can be measured.
@@ -41,7 +43,18 @@ extension Tepat {
         @Option(name: .customLong("villages-file"), help: ArgumentHelp("Kemendagri village list (columns kode_desa, nama_desa, nama_kecamatan, nama_kabkota, lat, lon).", valueName: "PATH"))
         var villagesFile: String?
 
-        @Option(name: .customLong("survey"), help: "Survey sample size in households (default: 1% of households, 200 to 5,000).")
+        @Option(name: .customLong("survey-villages"), help: ArgumentHelp(
+            "Villages in the survey, drawn with probability proportional to their households, as SUSENAS draws census blocks (default: a sixth of the villages, at least 20).",
+            valueName: "N"))
+        var surveyVillages: Int?
+
+        @Option(name: .customLong("survey-per-village"), help: ArgumentHelp(
+            "Survey households in each survey village (SUSENAS: 10).", valueName: "M"))
+        var surveyPerVillage: Int = SurveySample.defaultPerVillage
+
+        @Option(name: .customLong("survey"), help: ArgumentHelp(
+            "Survey size in households instead of --survey-villages: that many households divided by --survey-per-village villages.",
+            valueName: "HOUSEHOLDS"))
         var surveyHouseholds: Int?
 
         @Option(help: "Number of OPDs (default: one per ten villages, at most 40).")
@@ -53,6 +66,18 @@ extension Tepat {
         @Flag(help: "No progress output.")
         var quiet = false
 
+        /// --survey-villages, or --survey households in villages of --survey-per-village.
+        func surveyVillageCount() throws -> Int? {
+            guard let surveyHouseholds else { return surveyVillages }
+            guard surveyVillages == nil else {
+                throw ValidationError("give either --survey-villages or --survey, not both")
+            }
+            guard surveyHouseholds >= surveyPerVillage, surveyPerVillage >= 1 else {
+                throw ValidationError("--survey \(surveyHouseholds) is fewer than --survey-per-village \(surveyPerVillage) households")
+            }
+            return Int((Double(surveyHouseholds) / Double(surveyPerVillage)).rounded())
+        }
+
         func run() throws {
             var options = GeneratorOptions()
             options.households = households
@@ -60,7 +85,8 @@ extension Tepat {
             options.seed = seed
             options.region = region
             options.villagesFile = villagesFile
-            options.surveyHouseholds = surveyHouseholds
+            options.surveyPerVillage = surveyPerVillage
+            options.surveyVillages = try surveyVillageCount()
             options.opds = opds
             options.funders = funders
             let progress = Progress(enabled: !quiet, label: "generating households")

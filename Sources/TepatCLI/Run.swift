@@ -52,6 +52,11 @@ extension Tepat {
         @Option(name: .customLong("poverty-line"), help: ArgumentHelp("Poverty line, rupiah per capita per month (default \(Int(defaults.scoring.povertyLine))).", valueName: "RP"))
         var povertyLine: Double?
 
+        @Option(name: .customLong("benchmark-p0"), help: ArgumentHelp(
+            "Official P0 of the kabupaten/kota (BPS) the villages' P0 is scaled to, as a share or a percentage: 0.0946 or 9.46%. Ranks do not change; P0, its interval and poor persons do.",
+            valueName: "RATE"))
+        var benchmarkP0: String?
+
         @Option(help: "Random seed of the bootstrap replicates (default \(defaults.seed)).")
         var seed: UInt64?
 
@@ -122,8 +127,18 @@ extension Tepat {
         func validate() throws {
             if let povertyLine { guard povertyLine > 0, povertyLine.isFinite else { throw ValidationError("--poverty-line must be a positive number of rupiah") } }
             if let bootstrap { guard bootstrap >= 0, bootstrap <= Scenario.maximumBootstrap else { throw ValidationError("--bootstrap must be between 0 and \(Scenario.maximumBootstrap)") } }
+            _ = try parsedBenchmark()
             _ = try parsedFloors()
             if let opdsPerVillage { guard opdsPerVillage >= 1 else { throw ValidationError("--opds-per-village must be at least 1") } }
+        }
+
+        /// --benchmark-p0 as a share.
+        func parsedBenchmark() throws -> Double? {
+            guard let benchmarkP0 else { return nil }
+            guard let rate = P0Benchmark.rate(benchmarkP0), rate > 0, rate < 1 else {
+                throw ValidationError("--benchmark-p0 '\(benchmarkP0)': give the official P0 as a share between 0 and 1 (0.0946) or a percentage (9.46%)")
+            }
+            return rate
         }
 
         /// The scenario file named by --scenario, or DATA_DIR/scenario.yaml.
@@ -141,6 +156,7 @@ extension Tepat {
             if let seed { s.seed = seed }
             if let povertyLine { s.scoring.povertyLine = povertyLine }
             if let bootstrap { s.scoring.bootstrap = bootstrap }
+            if let rate = try parsedBenchmark() { s.scoring.benchmarkP0 = rate }
             if let rankBy { s.ranking.rankBy = rankBy }
             if let method { s.scoring.method = method }
             if let onError { s.data.onError = onError }
@@ -198,6 +214,8 @@ extension Tepat {
                 throw InputFailure(description: error.description)
             } catch let error as StreamingError {
                 throw InputFailure(description: error.description)
+            } catch let error as P0Benchmark.Failure {
+                throw InputFailure(description: error.description + "; nothing was written")
             } catch let error as AllocationError {
                 log.end()
                 printError(error.description)

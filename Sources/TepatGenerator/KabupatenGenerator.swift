@@ -13,8 +13,11 @@ public struct GeneratorOptions: Sendable {
     /// A Kemendagri village list (format of shared/data/wilayah_desa.csv): the
     /// villages then carry the real codes and names of `region`.
     public var villagesFile: String? = nil
-    /// Survey sample size; nil: 1% of households, between 200 and 5,000.
-    public var surveyHouseholds: Int? = nil
+    /// Survey villages (census blocks), drawn with probability proportional to
+    /// size; nil: `SurveySample.defaultVillages`.
+    public var surveyVillages: Int? = nil
+    /// Survey households drawn in each survey village.
+    public var surveyPerVillage = SurveySample.defaultPerVillage
     public var opds: Int? = nil
     public var funders = 10
 
@@ -49,7 +52,8 @@ public struct KabupatenGenerator {
             throw GeneratorError("--households \(options.households) is fewer than the \(villages.count) villages; give at least one household per village")
         }
         let kecamatan = drawEffects(&villages, rng: &rng)
-        let design = SurveySample(villages: villages, households: options.households, size: options.surveyHouseholds, rng: &rng)
+        let design = try SurveySample(households: villages.map(\.households), villages: options.surveyVillages,
+                                      perVillage: options.surveyPerVillage, rng: &rng)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
         var (summary, villagePersons) = try writeHouseholds(villages, kecamatan: kecamatan, design: design, directory: directory, progress: progress)
@@ -119,24 +123,6 @@ public struct KabupatenGenerator {
         return kecamatan
     }
 
-    /// The survey: a simple random sample of villages, then `perVillage`
-    /// households in each, with expansion weights.
-    struct SurveySample {
-        static let perVillage = 10
-        var perVillage: Int { Self.perVillage }
-        let sampledVillages: Set<Int>
-        let villageWeight: Double
-
-        init(villages: [Village], households: Int, size: Int?, rng: inout SeededRandom) {
-            let surveySize = size ?? min(5_000, max(200, households / 100))
-            let eligible = villages.indices.filter { villages[$0].households >= Self.perVillage }
-            var shuffled = eligible
-            shuffled.shuffle(using: &rng)
-            sampledVillages = Set(shuffled.prefix(min(eligible.count, max(1, surveySize / Self.perVillage))))
-            villageWeight = Double(villages.count) / Double(max(1, sampledVillages.count))
-        }
-    }
-
     /// households.csv, survey.csv and truth.csv, village by village, each
     /// village from its own random stream.
     private func writeHouseholds(
@@ -153,7 +139,7 @@ public struct KabupatenGenerator {
         for (v, village) in villages.enumerated() {
             var vrng = SeededRandom(seed: options.seed, stream: UInt64(v + 1))
             var sampled = Set<Int>()
-            if design.sampledVillages.contains(v) {
+            if design.weight[v] > 0 {
                 var picks = Array(0..<village.households)
                 picks.shuffle(using: &vrng)
                 sampled = Set(picks.prefix(design.perVillage))
@@ -173,7 +159,7 @@ public struct KabupatenGenerator {
                     let surveyID = "SUS-\(String(summary.surveyHouseholds).leftPaddedZeros(6))"
                     try Self.writeIndicators(h, id: surveyID, village: village.code, nik: nil, to: survey)
                     survey.integer(h.consumption)
-                    survey.number(design.villageWeight * Double(village.households) / Double(design.perVillage), decimals: 4)
+                    survey.number(design.weight[v], decimals: 4)
                     try survey.endRow()
                 }
                 summary.households += 1

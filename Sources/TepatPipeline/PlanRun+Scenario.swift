@@ -17,6 +17,7 @@ extension PlanRun {
         options.strata = s.scoring.strata
         options.kecamatanEffects = s.scoring.kecamatanEffects
         options.strictCategories = s.scoring.strictCategories
+        options.benchmarkP0 = s.scoring.benchmarkP0
         options.rankBy = s.ranking.rankBy
         options.weights = s.ranking.weights
         onError = s.data.onError

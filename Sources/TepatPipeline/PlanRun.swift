@@ -65,6 +65,8 @@ public struct PlanRun {
     }
 
     public func execute() throws -> Outcome {
+        // A benchmark rate outside (0, 1) stops the run before any work.
+        if let rate = options.benchmarkP0, !(rate > 0 && rate < 1) { throw P0Benchmark.Failure.outOfRange(rate) }
         // One BLAS thread: OpenBLAS rounds differently with different thread
         // splits, and such last-bit differences can pick another of several equal
         // optima of the allocation. Parallelism comes from the run's own chunk

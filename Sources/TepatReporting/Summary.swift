@@ -107,6 +107,10 @@ public enum RunSummary {
             ("households", .integer(r.householdCount)), ("villages", .integer(r.villages.count)),
             ("villages_without_households", .integer(r.ranking.quality.filter { $0 == .noData }.count)),
             ("villages_caution", .integer(r.ranking.quality.filter { $0 == .caution }.count))])))
+        if let b = r.benchmark {
+            pairs.append(("benchmark", .object([("official_p0", .number(b.officialP0, decimals: 9)), ("model_p0", .number(b.modelP0)),
+                                                ("factor", .number(b.factor))])))
+        }
         if let frame = frame(r) { pairs.append(("frame", frame)) }
         if let a = r.accuracy {
             pairs.append(("accuracy", .object([

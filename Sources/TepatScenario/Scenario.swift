@@ -46,6 +46,8 @@ public struct Scenario: Sendable, Equatable {
         public var strata = ScoringOptions.standard.strata
         public var kecamatanEffects = ScoringOptions.standard.kecamatanEffects
         public var strictCategories = ScoringOptions.standard.strictCategories
+        /// Official P0 (a share) the villages are scaled to; nil: none.
+        public var benchmarkP0 = ScoringOptions.standard.benchmarkP0
         /// Alkire–Foster poverty cut-off k.
         public var mpiCutoff = MultidimensionalPoverty.indonesiaDefault.cutoff
         /// Weights of MPI indicators that differ from the default (0 drops one).

@@ -7,7 +7,7 @@ public enum ScenarioKeys {
     public enum Files: String, CaseIterable { case households, survey, villages, opds, funders, programs, truth }
     public enum Scoring: String, CaseIterable {
         case method, povertyLine = "poverty_line", bootstrap, ridge, strata, kecamatanEffects = "kecamatan_effects"
-        case strictCategories = "strict_categories", mpiCutoff = "mpi_cutoff", mpiWeights = "mpi_weights"
+        case strictCategories = "strict_categories", mpiCutoff = "mpi_cutoff", mpiWeights = "mpi_weights", benchmarkP0 = "benchmark_p0"
     }
     public enum Ranking: String, CaseIterable { case rankBy = "rank_by", weights }
     public enum Weights: String, CaseIterable { case p0, p2, poorPersons = "poor_persons", mpiM0 = "mpi_m0", shareDesil1to4 = "share_desil_1_4" }

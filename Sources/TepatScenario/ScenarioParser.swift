@@ -120,6 +120,13 @@ struct NodeReader {
                 let k = try number(value, key, above: 0)
                 guard k <= 1 else { throw error(value, key, "expected a share in (0, 1], found \(k)") }
                 s.mpiCutoff = k
+            case .benchmarkP0:
+                if isNone(value) { s.benchmarkP0 = nil; continue }
+                let text = try scalar(value, key, expected: "a share such as 0.0946 or 9.46%")
+                guard let rate = P0Benchmark.rate(text), rate > 0, rate < 1 else {
+                    throw error(value, key, "expected the official P0 as a share between 0 and 1 (0.0946) or a percentage (9.46%), found '\(text)'")
+                }
+                s.benchmarkP0 = rate
             case .mpiWeights:
                 let names = MultidimensionalPoverty.indonesiaDefault.indicators.map(\.name)
                 for (indicator, keyNode, w) in try pairs(value, path: key, allowed: nil) {

@@ -77,6 +77,8 @@ public enum ScenarioWriter {
         y.line(1, "kecamatan_effects: \(s.scoring.kecamatanEffects)", "kecamatan fixed effects in the PMT")
         y.line(1, "strict_categories: \(s.scoring.strictCategories)", "stop on a category the survey never has")
         y.line(1, "mpi_cutoff: \(number(s.scoring.mpiCutoff))", "Alkire-Foster k: poor when the weighted deprivations reach k")
+        y.line(1, "benchmark_p0: \(s.scoring.benchmarkP0.map(number) ?? "none")",
+               "official P0 the villages are scaled to (BPS, e.g. 0.0946 or 9.46%); none: the model's level")
         let indicators = MultidimensionalPoverty.indonesiaDefault.indicators
         if s.scoring.mpiWeights.isEmpty {
             y.line(1, "mpi_weights: {}", "indicator weights that differ from the default; 0 drops one. Defaults:")

@@ -18,6 +18,10 @@ public struct NestedErrorFit: Sendable {
     public let surveyVillages: Int
     /// Present when the coefficients were shrunk by ridge.
     public let ridge: RidgeSummary?
+    /// The parameters' distribution the replicates draw from, on the kept columns.
+    let posterior: ModelPosterior
+    let keptColumns: [Int]
+    let posteriorShift: [Double]
 
     /// EBP of η_v and Var(η_v | survey) for a village-effect variance σ²_η:
     /// γ_v (ȳ_v − x̄_v β̂) and σ²_η(1 − γ_v) with γ_v = σ²_η/(σ²_η + σ²_ε/n_v);
@@ -27,6 +31,22 @@ public struct NestedErrorFit: Sendable {
         guard surveySize[v] > 0 else { return (0, s2) }
         let gamma = s2 / (s2 + sigma2Eps / Double(surveySize[v]))
         return (gamma * meanResidual[v], s2 * (1 - gamma))
+    }
+
+    /// B replicate draws of the parameters: β* (p × B, the full design's
+    /// columns, 0 for dropped terms), the village effects (V × B) and σ*_ε.
+    func replicates(_ count: Int, sampler: inout NormalSampler) throws -> (beta: Matrix, eta: Matrix, sigmaEps: [Double]) {
+        let villageCount = surveySize.count
+        var beta = Matrix(rows: coefficients.count, columns: count)
+        var eta = Matrix(rows: villageCount, columns: count)
+        var sigmaEps = [Double](repeating: 0, count: count)
+        for b in 0..<count {
+            let draw = try posterior.draw(villageCount: villageCount, shift: posteriorShift, sampler: &sampler)
+            for (k, j) in keptColumns.enumerated() { beta[j, b] = draw.beta[k] }
+            for v in 0..<villageCount { eta[v, b] = draw.eta[v] }
+            sigmaEps[b] = draw.sigma2Eps.squareRoot()
+        }
+        return (beta, eta, sigmaEps)
     }
 
     public var villageEffects: [Double] { surveySize.indices.map { villageEffect($0).mean } }

@@ -26,6 +26,19 @@ struct NormalSampler {
         Int((UInt64(UInt32(truncatingIfNeeded: next() >> 32)) &* UInt64(n)) >> 32)
     }
 
+    /// Uniform on [0, 1).
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A χ² draw with `degrees` degrees of freedom: a sum of squared normals up
+    /// to 100 degrees, above that the Wilson–Hilferty cube of a normal (its
+    /// quantiles within 0.1% of the χ²'s there).
+    mutating func chiSquare(_ degrees: Int) -> Double {
+        if degrees <= 100 { return (0..<degrees).reduce(0) { sum, _ in let z = normal(); return sum + z * z } }
+        let k = Double(degrees), c = 2 / (9 * k)
+        let cube = 1 - c + normal() * c.squareRoot()
+        return k * cube * cube * cube
+    }
+
     @inline(__always)
     mutating func normal() -> Double {
         if hasSpare { hasSpare = false; return spare }

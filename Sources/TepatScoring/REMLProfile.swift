@@ -88,15 +88,17 @@ struct REMLProfile {
     }
 
     /// Golden-section search of ℓ_R over log λ, each evaluation in Gram form;
-    /// the standard error of log λ from the curvature at the maximum, so
-    /// replicates can carry the uncertainty of the variance ratio too. The GLS
-    /// fit at the maximum goes through QR (`gls`).
-    func maximise() throws -> (lambda: Double, final: GLS, logLambdaSE: Double) {
+    /// the standard error of log λ from the curvature at the maximum, where
+    /// the replicates' grid of λ is centred; and the GLS at the maximum, also
+    /// from the sums (`gls` gives the same fit by QR).
+    func maximise() throws -> (lambda: Double, atMaximum: GramSolution, sigma2Eps: Double, logLambdaSE: Double) {
         let logLambda = try Self.maximumOfLogLambda { try gram.logLikelihood(exp($0)) }
         let step = 0.05
-        let curvature = (try gram.logLikelihood(exp(logLambda + step)) - 2 * gram.logLikelihood(exp(logLambda))
+        let atMaximum = try gram.solve(exp(logLambda))
+        let curvature = (try gram.logLikelihood(exp(logLambda + step)) - 2 * atMaximum.logLikelihood
                          + (try gram.logLikelihood(exp(logLambda - step)))) / (step * step)
-        return (exp(logLambda), try gls(exp(logLambda)), curvature < 0 ? (-1 / curvature).squareRoot() : 0)
+        return (exp(logLambda), atMaximum, atMaximum.rss / Double(max(1, gram.n - gram.p)),
+                curvature < 0 ? (-1 / curvature).squareRoot() : 0)
     }
 
     /// The log λ in [log 10⁻⁶, log 10²] that maximises `likelihood` (a function
@@ -149,8 +151,11 @@ struct REMLProfile {
 
 /// ℓ_R(λ) from sums taken once. With w_v = n_v²λ/(1 + n_vλ), the transformed
 /// design's cross-products are X*ᵀX* = XᵀX − Σ_v w_v x̄_v x̄_vᵀ, X*ᵀy* = Xᵀy −
-/// Σ_v w_v x̄_v ȳ_v and y*ᵀy* = yᵀy − Σ_v w_v ȳ_v², so an evaluation costs
-/// O(G·p²) and a p×p Cholesky instead of a QR of the n×p survey.
+/// Σ_v w_v x̄_v ȳ_v and y*ᵀy* = yᵀy − Σ_v w_v ȳ_v². w_v depends on the village
+/// only through its survey size n_v, so the sums over villages are taken once
+/// per size: a SUSENAS-like survey, 10 households in every block, has one, and
+/// an evaluation costs O(sizes·p²) and a p×p Cholesky instead of a QR of the
+/// n×p survey.
 struct GramSums {
     let n: Int, p: Int
     let xtx: Matrix
@@ -160,6 +165,17 @@ struct GramSums {
     let sizes: [Double]
     let means: Matrix
     let meanResponse: [Double]
+    /// Per distinct survey size: the size, its number of villages, and the
+    /// sums Σ x̄_v x̄_vᵀ, Σ x̄_v ȳ_v and Σ ȳ_v² over its villages.
+    let bySize: [SizeSums]
+
+    struct SizeSums {
+        let size: Double
+        let villages: Double
+        let xx: Matrix
+        let xy: [Double]
+        let yy: Double
+    }
 
     init(design: Matrix, response: [Double], sampled: [Int], size: [Int], xMeans: Matrix, yMeans: [Double]) throws {
         n = design.rows
@@ -171,34 +187,54 @@ struct GramSums {
         var means = Matrix(rows: sampled.count, columns: p)
         for (k, v) in sampled.enumerated() { for j in 0..<p { means[k, j] = xMeans[v, j] } }
         self.means = means
-        meanResponse = sampled.map { yMeans[$0] }
+        let meanResponse = sampled.map { yMeans[$0] }
+        self.meanResponse = meanResponse
+        let columns = p
+        let groups = Dictionary(grouping: sampled.indices, by: { size[sampled[$0]] })
+        bySize = try groups.keys.sorted().map { villageSize in
+            let members = groups[villageSize]!
+            var block = Matrix(rows: members.count, columns: columns)
+            for (row, k) in members.enumerated() { for j in 0..<columns { block[row, j] = means[k, j] } }
+            let y = members.map { meanResponse[$0] }
+            return SizeSums(size: Double(villageSize), villages: Double(members.count), xx: BLAS.gram(block),
+                            xy: try BLAS.product(block, transpose: true, y), yy: y.reduce(0) { $0 + $1 * $1 })
+        }
     }
 
     /// The restricted log-likelihood, profiled over β and σ²_ε, as `REMLProfile.gls` computes it.
-    func logLikelihood(_ lambda: Double) throws -> Double {
-        let groups = sizes.count
-        var scaled = means
+    func logLikelihood(_ lambda: Double) throws -> Double { try solve(lambda).logLikelihood }
+
+    /// The GLS at one variance ratio from the sums: the factor of X*ᵀX*, β̂(λ),
+    /// the residual sum of squares and ℓ_R(λ).
+    func solve(_ lambda: Double) throws -> GramSolution {
+        var a = xtx
         var b = xty
         var c = yty
         var logDetH = 0.0
-        for k in 0..<groups {
-            let h = 1 + sizes[k] * lambda
-            logDetH += log(h)
-            let w = sizes[k] * sizes[k] * lambda / h
-            let root = w.squareRoot()
-            for j in 0..<p {
-                scaled[k, j] *= root
-                b[j] -= w * means[k, j] * meanResponse[k]
-            }
-            c -= w * meanResponse[k] * meanResponse[k]
+        for group in bySize {
+            let h = 1 + group.size * lambda
+            logDetH += group.villages * log(h)
+            let w = group.size * group.size * lambda / h
+            for i in 0..<(p * p) { a.storage[i] -= w * group.xx.storage[i] }
+            for j in 0..<p { b[j] -= w * group.xy[j] }
+            c -= w * group.yy
         }
-        var a = xtx
-        let correction = BLAS.gram(scaled)
-        for i in 0..<(p * p) { a.storage[i] -= correction.storage[i] }
         let factor = try Cholesky(a)
         let beta = try factor.solve(b)
-        let rss = c - zip(b, beta).reduce(0) { $0 + $1.0 * $1.1 }
+        let rss = max(0, c - zip(b, beta).reduce(0) { $0 + $1.0 * $1.1 })
         let sigma2 = rss / Double(max(1, n - p))
-        return -0.5 * (Double(n - p) * log(sigma2) + logDetH + factor.logDeterminant)
+        return GramSolution(lambda: lambda, factor: factor, beta: beta, rss: rss,
+                            logLikelihood: -0.5 * (Double(n - p) * log(sigma2) + logDetH + factor.logDeterminant))
     }
 }
+
+/// The GLS fit at one variance ratio, from `GramSums`.
+struct GramSolution: Sendable {
+    let lambda: Double
+    /// Cholesky factor of X*ᵀX*: Cov(β̂ | λ, σ²_ε) = σ²_ε (X*ᵀX*)⁻¹.
+    let factor: Cholesky
+    let beta: [Double]
+    let rss: Double
+    let logLikelihood: Double
+}
+

@@ -20,6 +20,8 @@ struct RegistryPass {
     let betaDraws: Matrix
     /// V × B village-effect draws, column-major.
     let etaDraws: Matrix
+    /// σ_ε of each replicate.
+    let sigmaEpsDraws: [Double]
     let seed: UInt64
     let chunkRows: Int
     let threads: Int
@@ -151,7 +153,6 @@ struct RegistryPass {
         var severity = poor
         if replicates > 0 {
             let draws = try BLAS.product(x, betaDraws)  // nc × B
-            let sigmaEps = sigma2Eps.squareRoot()
             let villageCount = villageEffect.count
             var sampler = NormalSampler(seed: seed, stream: stream)
             let lnz = logPovertyLine
@@ -161,6 +162,7 @@ struct RegistryPass {
                     households.members.withUnsafeBufferPointer { m in
                         for b in 0..<replicates {
                             let column = b * nc
+                            let sigmaEps = sigmaEpsDraws[b]
                             for i in 0..<nc {
                                 let v = Int(households.village[range.lowerBound + i])
                                 let e = poolSize > 0 ? residualPool[sampler.index(poolSize)] : sampler.normal()

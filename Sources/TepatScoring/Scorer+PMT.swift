@@ -43,6 +43,7 @@ extension Scorer {
         for start in stride(from: 0, to: registry.count, by: options.chunkRows) {
             try context.add(first, registry, rows: start..<min(registry.count, start + options.chunkRows))
         }
+        clock.lap("context")
         let second = try first.secondStage(context: context, villages: villages, options: options, stream: stream)
         clock.lap("pmt")
         let pass = try second.pass.run(registry)

@@ -24,7 +24,7 @@ public enum Scorer {
         let deprivationFlags = Deprivation.allCases.map { Deprivation.flags($0, registry) }
         let measures = aggregate(registry: registry, scores: householdScores, villages: villages, deprivationFlags: deprivationFlags,
                                  mpi: options.mpi, mpiScores: mpiScores)
-        let ranked = VillageRanker.rank(measures, villages: villages, replicates: welfare.pass, options: options, clock: clock)
+        let ranked = try VillageRanker.rank(measures, villages: villages, replicates: welfare.pass, options: options, clock: clock)
         var accuracy: Accuracy? = nil
         if let truth = data.truth {
             accuracy = try Accuracy.measure(
@@ -39,8 +39,8 @@ public enum Scorer {
             options: options, method: method, villages: villages, households: householdScores, measures: ranked.measures,
             ranking: ranked.ranking, models: welfare.models, assetIndexExplainedShare: welfare.explainedShare,
             registry: registry, deprivationFlags: deprivationFlags,
-            accuracy: accuracy, timings: clock.laps, overall: overall.mean, overallPoorPersons: ranked.measures.poorPersons.reduce(0, +),
-            householdCount: registry.count)
+            accuracy: accuracy, timings: clock.laps, overall: overall.mean.benchmarked(ranked.benchmark), overallPoorPersons: ranked.measures.poorPersons.reduce(0, +),
+            householdCount: registry.count, benchmark: ranked.benchmark)
     }
 
     /// Every registry household's predictive distribution and replicates, with

@@ -65,6 +65,9 @@ public struct ScoringOptions: Sendable {
     /// without consumption has no poverty line of its own.
     public var assumedHeadcount = 0.12
     public var mpi = MultidimensionalPoverty.indonesiaDefault
+    /// An official P0 (a share) the villages' member-weighted P0 is scaled to;
+    /// nil: the model's own level.
+    public var benchmarkP0: Double? = nil
     /// Households per chunk of the registry pass (bounds memory).
     public var chunkRows = 16_384
     /// Worker threads for the registry pass; results do not depend on it.

@@ -132,6 +132,8 @@ public struct ScoringResult: Sendable {
     public var overallPoorPersons: Double
     /// Households scored (a streamed run keeps none of them in `households`).
     public var householdCount: Int
+    /// How the villages' P0 was scaled to an official figure, when it was.
+    public var benchmark: P0Benchmark? = nil
 }
 
 extension ScoringResult {

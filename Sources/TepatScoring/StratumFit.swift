@@ -63,36 +63,19 @@ struct StratumFirstStage {
         let pmt = try WeightedLeastSquares(design: surveyDesign, response: survey.response, weights: survey.weights, termNames: encoder.termNames).fit()
         let nested = try NestedErrorModel(
             design: surveyDesign, response: survey.response, village: survey.village, villageCount: villages.count,
-            ridge: options.ridge, seed: options.seed).fit()
+            ridge: options.ridge, seed: options.seed, keptColumns: pmt.keptColumns).fit()
         let smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
                                          replicates: options.bootstrap, ridge: nested.ridge)
 
-        // Replicate draws: β* ~ N(β̂, Cov β̂) by a Cholesky factor of the kept
-        // block; the variance ratio log λ* ~ N(log λ̂, se²) from the REML
-        // curvature; then η*_v ~ N(η̂_v(λ*), Var(η_v | survey, λ*)).
-        let p = encoder.terms.count, replicates = max(0, options.bootstrap)
-        var betaDraws = Matrix(rows: p, columns: replicates)
-        var etaDraws = Matrix(rows: villages.count, columns: replicates)
+        // Replicate draws of β, the variance components and the village
+        // effects from their joint distribution given the survey (ModelPosterior).
         var sampler = NormalSampler(seed: options.seed, stream: 0xB00757 &+ stream)
-        let kept = (0..<p).filter { nested.covariance[$0, $0] > 0 }
-        var block = Matrix(rows: kept.count, columns: kept.count)
-        for (a, ja) in kept.enumerated() { for (b, jb) in kept.enumerated() { block[a, b] = nested.covariance[ja, jb] } }
-        let factor = try Cholesky(block).lower
-        for b in 0..<replicates {
-            let z = (0..<kept.count).map { _ in sampler.normal() }
-            let shift = try BLAS.product(factor, z)
-            for j in 0..<p { betaDraws[j, b] = nested.coefficients[j] }
-            for (a, ja) in kept.enumerated() { betaDraws[ja, b] += shift[a] }
-            let sigma2Eta = nested.sigma2Eta * exp(nested.logLambdaSE * sampler.normal())
-            for v in 0..<villages.count {
-                let effect = nested.villageEffect(v, sigma2Eta: sigma2Eta)
-                etaDraws[v, b] = effect.mean + effect.variance.squareRoot() * sampler.normal()
-            }
-        }
+        let draws = try nested.replicates(max(0, options.bootstrap), sampler: &sampler)
         let pass = RegistryPass(
             encoder: encoder, coefficients: nested.coefficients,
             villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
-            sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz, betaDraws: betaDraws, etaDraws: etaDraws,
+            sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz,
+            betaDraws: draws.beta, etaDraws: draws.eta, sigmaEpsDraws: draws.sigmaEps,
             seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
         return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled,
                                   balance: CovariateBalance.compare(base, design: design, weights: survey.weights, registry: sums))

@@ -6,24 +6,27 @@ import Foundation
 enum VillageRanker {
     static func rank(
         _ unscored: VillageMeasures, villages: VillageList, replicates: RegistryPass.Output, options: ScoringOptions, clock: StageClock
-    ) -> (measures: VillageMeasures, ranking: VillageRanking, standardisation: Standardisation) {
+    ) throws -> (measures: VillageMeasures, ranking: VillageRanking, standardisation: Standardisation, benchmark: P0Benchmark?) {
         var measures = unscored
+        let benchmark = try options.benchmarkP0.map { try P0Benchmark.apply(to: &measures, official: $0) }
         let standardisation = Standardisation(measures)
         measures.score = (0..<villages.count).map { v in
             standardisation.score(p0: measures.p0[v], p2: measures.p2[v], poor: measures.poorPersons[v],
                                   m0: measures.mpi[v].m0, desil: measures.shareDesil1to4[v], weights: options.weights)
         }
         clock.lap("aggregate")
-        let ranking = rank(measures: measures, villages: villages, pass: replicates, standardisation: standardisation, options: options)
+        let ranking = try rank(measures: measures, villages: villages, pass: replicates, standardisation: standardisation, options: options)
         clock.lap("bootstrap")
-        return (measures, ranking, standardisation)
+        return (measures, ranking, standardisation, benchmark)
     }
 
     /// Ranks the villages with registry households under the chosen ordering;
     /// rank and P0 intervals are the 5th and 95th percentiles over the
     /// replicates. A village without households has no rank (0), no interval
-    /// and quality `noData`, and comes last in `order`, by code.
-    static func rank(measures: VillageMeasures, villages: VillageList, pass: RegistryPass.Output, standardisation: Standardisation, options: ScoringOptions) -> VillageRanking {
+    /// and quality `noData`, and comes last in `order`, by code. With a
+    /// benchmark, each replicate's P0s are scaled to the official rate too.
+    static func rank(measures: VillageMeasures, villages: VillageList, pass: RegistryPass.Output, standardisation: Standardisation,
+                     options: ScoringOptions) throws -> VillageRanking {
         let count = villages.count
         let ranked = (0..<count).filter { measures.households[$0] > 0 }
         func key(p0: Double, p2: Double, poor: Double, v: Int) -> Double {
@@ -50,14 +53,17 @@ enum VillageRanker {
         var replicateRanks = [[Double]](repeating: [], count: count)
         var replicateP0 = [[Double]](repeating: [], count: count)
         for b in 0..<options.bootstrap {
+            var p0 = (0..<count).map { v in measures.persons[v] > 0 ? pass.replicatePoor[v + b * count] / measures.persons[v] : 0 }
+            if let official = options.benchmarkP0 {
+                p0 = P0Benchmark.scaled(p0, by: try P0Benchmark.factor(p0: p0, persons: measures.persons, official: official))
+            }
             var keys = [Double](repeating: 0, count: count)
             for v in 0..<count {
                 let persons = measures.persons[v]
-                let poor = pass.replicatePoor[v + b * count]
-                let p0 = persons > 0 ? poor / persons : 0
                 let p2 = persons > 0 ? pass.replicateSeverity[v + b * count] / persons : 0
-                keys[v] = key(p0: p0, p2: p2, poor: poor, v: v)
-                replicateP0[v].append(p0)
+                let poor = options.benchmarkP0 == nil ? pass.replicatePoor[v + b * count] : p0[v] * persons
+                keys[v] = key(p0: p0[v], p2: p2, poor: poor, v: v)
+                replicateP0[v].append(p0[v])
             }
             for (v, r) in ranks(keys).enumerated() { replicateRanks[v].append(Double(r)) }
         }

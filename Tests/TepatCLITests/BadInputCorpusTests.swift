@@ -98,9 +98,12 @@ final class BadInputCorpusTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: data) }
         try FileManager.default.copyItem(atPath: Self.demo, toPath: data)
         var lines = try String(contentsOfFile: data + "/survey.csv", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        for k in 1...3 {  // move three survey households into a kelurahan
+        // Every survey household in a desa but three, moved into a kelurahan
+        // (a village code's fourth part starts with 1 for a kelurahan).
+        let desa = "35.14.06.2001"
+        for k in 1..<lines.count where !lines[k].isEmpty {
             var fields = lines[k].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            fields[1] = "35.14.06.1024"
+            fields[1] = k <= 3 ? "35.14.06.1024" : (fields[1].split(separator: ".")[3].hasPrefix("1") ? desa : fields[1])
             lines[k] = fields.joined(separator: ",")
         }
         try lines.joined(separator: "\n").write(toFile: data + "/survey.csv", atomically: true, encoding: .utf8)

@@ -121,7 +121,7 @@ final class WorkflowTests: XCTestCase {
     func testRunsAreRecordedAndCompared() throws {
         let a = folder + "/base", b = folder + "/floor"
         XCTAssertEqual(try tepat(["run", Self.demo, "--out", a, "--bootstrap", "20", "--quiet"]).status, 0)
-        XCTAssertEqual(try tepat(["run", Self.demo, "--out", b, "--bootstrap", "20", "--quiet", "--floor", "sangat_tertinggal=50000000"]).status, 0)
+        XCTAssertEqual(try tepat(["run", Self.demo, "--out", b, "--bootstrap", "20", "--quiet", "--floor", "sangat_tertinggal=30000000"]).status, 0)
 
         let list = try tepat(["runs", "list"])
         XCTAssertEqual(list.status, 0, list.err)
@@ -150,7 +150,7 @@ final class WorkflowTests: XCTestCase {
         let out = folder + "/comparison"
         let compare = try runTepat(["compare", a, b, "--out", out, "--top", "3"])
         XCTAssertEqual(compare.status, 0, compare.err)
-        XCTAssertTrue(compare.out.contains("allocation.floors.sangat_tertinggal: (absent) → 50000000"), compare.out)
+        XCTAssertTrue(compare.out.contains("allocation.floors.sangat_tertinggal: (absent) → 30000000"), compare.out)
         XCTAssertTrue(compare.out.contains("Villages whose funds changed most:"), compare.out)
 
         let before = try csv(a + "/villages_after.csv"), after = try csv(b + "/villages_after.csv")
@@ -168,7 +168,7 @@ final class WorkflowTests: XCTestCase {
         XCTAssertEqual(changes, changes.sorted(by: >))
         // Every sangat_tertinggal village of B holds its floor.
         let statuses = Dictionary(uniqueKeysWithValues: try csv(Self.demo + "/villages.csv").rows.map { ($0[0], $0[8]) })
-        for (code, funds) in fundsB where statuses[code] == "sangat_tertinggal" { XCTAssertGreaterThanOrEqual(funds, 50_000_000, code) }
+        for (code, funds) in fundsB where statuses[code] == "sangat_tertinggal" { XCTAssertGreaterThanOrEqual(funds, 30_000_000, code) }
         let summary = try csv(out + "/compare_summary.csv")
         XCTAssertEqual(summary.header, ["figure", "run_a", "run_b"])
         XCTAssertTrue(summary.rows.contains { $0[0] == "allocation objective (persons × P2)" })

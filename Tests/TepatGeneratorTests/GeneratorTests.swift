@@ -172,3 +172,46 @@ final class DemoDataTests: XCTestCase {
         }
     }
 }
+
+/// The survey design against its definition: probabilities proportional to
+/// size that add up to the sample, certainty for a village too large for its
+/// share, exactly n villages drawn, each as often as its probability says.
+final class SurveySampleTests: XCTestCase {
+    func testInclusionProbabilitiesAreProportionalToSizeWithCertainties() {
+        // 1,000 households; a sample of 4 gives the 500-household village π = 2,
+        // so it is certain and the other three draws share the other 500.
+        let p = SurveySample.inclusionProbabilities(sizes: [500, 100, 100, 100, 100, 100], sample: 4)
+        XCTAssertEqual(p[0], 1)
+        for k in 1...5 { XCTAssertEqual(p[k], 3.0 * 100 / 500, accuracy: 1e-15) }
+        XCTAssertEqual(p.reduce(0, +), 4, accuracy: 1e-12)
+    }
+
+    func testSystematicDrawsHaveTheirProbabilities() throws {
+        let sizes = (0..<40).map { 20 + ($0 * 37) % 200 }
+        let n = 8
+        let p = SurveySample.inclusionProbabilities(sizes: sizes.map(Double.init), sample: n)
+        var drawn = [Int](repeating: 0, count: sizes.count)
+        let trials = 20_000
+        for seed in 0..<trials {
+            var rng = SeededRandom(seed: UInt64(seed), stream: 5)
+            let design = try SurveySample(households: sizes, villages: n, perVillage: 10, rng: &rng)
+            let sampled = design.weight.indices.filter { design.weight[$0] > 0 }
+            XCTAssertEqual(sampled.count, n)
+            for v in sampled { drawn[v] += 1 }
+            // Weights are N_v / (π_v · 10): with π ∝ N, each is Σ N / (n · 10).
+            for v in sampled { XCTAssertEqual(design.weight[v], Double(sizes.reduce(0, +)) / Double(n * 10), accuracy: 1e-9) }
+        }
+        // Each village's share of draws within 4 binomial standard errors of π.
+        for v in sizes.indices {
+            let se = (p[v] * (1 - p[v]) / Double(trials)).squareRoot()
+            XCTAssertEqual(Double(drawn[v]) / Double(trials), p[v], accuracy: 4 * se + 1e-9, "village \(v)")
+        }
+    }
+
+    func testSmallVillagesAreSurveyedWhole() throws {
+        var rng = SeededRandom(seed: 1)
+        let design = try SurveySample(households: [3, 3, 3, 3], villages: 4, perVillage: 10, rng: &rng)
+        // Every village drawn (π = 1) with all 3 households: weight 1.
+        XCTAssertEqual(design.weight, [1, 1, 1, 1])
+    }
+}

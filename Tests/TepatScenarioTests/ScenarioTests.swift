@@ -68,6 +68,7 @@ final class ScenarioTests: XCTestCase {
               kecamatan_effects: yes
               strict_categories: true
               mpi_cutoff: 0.25
+              benchmark_p0: 9.46%
               mpi_weights:
                 assets: 0
                 disability: 0.2
@@ -109,6 +110,7 @@ final class ScenarioTests: XCTestCase {
         e.scoring.kecamatanEffects = true
         e.scoring.strictCategories = true
         e.scoring.mpiCutoff = 0.25
+        e.scoring.benchmarkP0 = 0.0946
         e.scoring.mpiWeights = ["assets": 0, "disability": 0.2]
         e.ranking.rankBy = .p0
         e.ranking.weights.p0 = 1; e.ranking.weights.p2 = 0.5; e.ranking.weights.poorPersons = 0
@@ -161,6 +163,7 @@ final class ScenarioTests: XCTestCase {
         assertError("assignment:\n  opds_per_village: 0\n", "scenario.yaml:2:21: assignment.opds_per_village: expected a whole number from 1 to 100, found 0")
         assertError("scoring:\n  bootstrap: [1, 2]\n", "scenario.yaml:2:14: scoring.bootstrap: expected a whole number, found a list")
         assertError("scoring:\n  mpi_cutoff: 2\n", "scenario.yaml:2:15: scoring.mpi_cutoff: expected a share in (0, 1], found 2.0")
+        assertError("scoring:\n  benchmark_p0: 9.46\n", "scenario.yaml:2:17: scoring.benchmark_p0: expected the official P0 as a share between 0 and 1 (0.0946) or a percentage (9.46%), found '9.46'")
     }
 
     func testMissingFilesAreNamed() {

@@ -239,9 +239,13 @@ final class GramREMLTests: XCTestCase {
             let lambdaQR = exp(try REMLProfile.maximumOfLogLambda { try profile.gls(exp($0)).logLikelihood })
             XCTAssertEqual(log(gram.lambda), log(lambdaQR), accuracy: 2e-5, "seed \(seed)")
             let qrFinal = try profile.gls(lambdaQR)
-            XCTAssertEqual(gram.final.logLikelihood, qrFinal.logLikelihood, accuracy: 1e-10 * abs(qrFinal.logLikelihood))
-            XCTAssertEqual(gram.final.sigma2Eps, qrFinal.sigma2Eps, accuracy: 1e-5 * qrFinal.sigma2Eps)
-            XCTAssertEqual(gram.lambda * gram.final.sigma2Eps, lambdaQR * qrFinal.sigma2Eps, accuracy: 1e-4 * lambdaQR * qrFinal.sigma2Eps)
+            XCTAssertEqual(gram.atMaximum.logLikelihood, qrFinal.logLikelihood, accuracy: 1e-10 * abs(qrFinal.logLikelihood))
+            XCTAssertEqual(gram.sigma2Eps, qrFinal.sigma2Eps, accuracy: 1e-5 * qrFinal.sigma2Eps)
+            XCTAssertEqual(gram.lambda * gram.sigma2Eps, lambdaQR * qrFinal.sigma2Eps, accuracy: 1e-4 * lambdaQR * qrFinal.sigma2Eps)
+            // The coefficients from the sums are the QR's at the same λ (to 1e-8 of their scale).
+            let qrSame = try profile.gls(gram.lambda)
+            let scale = qrSame.solution.coefficients.map(abs).max()!
+            for (a, b) in zip(gram.atMaximum.beta, qrSame.solution.coefficients) { XCTAssertEqual(a, b, accuracy: 1e-8 * scale) }
         }
     }
 }

@@ -95,13 +95,13 @@ public enum StreamingScorer {
         let (unscored, overall, deciles) = try aggregate(scored, spill: spill, options: options)
         let replicates = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
                                              replicatePoor: scored.replicatePoor, replicateSeverity: scored.replicateSeverity)
-        let ranked = VillageRanker.rank(unscored, villages: villages, replicates: replicates, options: options, clock: clock)
+        let ranked = try VillageRanker.rank(unscored, villages: villages, replicates: replicates, options: options, clock: clock)
         let result = ScoringResult(
             options: options, method: .pmt, villages: villages,
             households: HouseholdScores(logMean: [], logSD: [], welfare: [], desil: [], p0: [], p1: [], p2: []),
             measures: ranked.measures, ranking: ranked.ranking, models: models, assetIndexExplainedShare: nil,
             registry: .none, deprivationFlags: [], accuracy: nil, timings: clock.laps,
-            overall: overall.mean, overallPoorPersons: ranked.measures.poorPersons.reduce(0, +), householdCount: checked.read.rows)
+            overall: overall.mean.benchmarked(ranked.benchmark), overallPoorPersons: ranked.measures.poorPersons.reduce(0, +), householdCount: checked.read.rows, benchmark: ranked.benchmark)
         return Output(result: result, spill: spill, deciles: { deciles.decile(of: $0) }, problems: checked.problems,
                       rejected: checked.read.rejected)
     }
