@@ -48,36 +48,103 @@ public enum LeastSquares {
             let pivoted = try PivotedQR(x)
             kept = pivoted.permutation.prefix(pivoted.rank(tolerance: rankTolerance)).sorted()
         }
-        // One QR of the n-row design; a dependent column is then dropped from
-        // its p×p R, not from the design: the QR of R without that column,
-        // times the first Q, is the QR of the design without it (Q keeps
+        // R of [X y] (the last column holds Qᵀy and, at its foot, the residual
+        // norm), by blocks of rows; a dependent column is then dropped from
+        // this small triangle, not from the design: the QR of the triangle
+        // without that column is the QR of the design without it (Q keeps
         // column norms, so the test of dependence sees the same numbers).
-        let full = try QR(kept.count == p ? x : x.selectingColumns(kept))
+        let augmented = try triangularFactor(x, y, columns: kept)
         var positions = Array(kept.indices)
-        var reduced: QR? = nil
-        while let dependent = (reduced ?? full).firstDependentColumn(tolerance: rankTolerance) {
+        var factor = augmented
+        while let dependent = firstDependentColumn(factor, columns: positions.count, tolerance: rankTolerance) {
             positions.remove(at: dependent)
-            reduced = try QR(full.r.selectingColumns(positions))
+            factor = try QR(augmented.selectingColumns(positions + [kept.count])).r
         }
         kept = positions.map { kept[$0] }
-        let beta: [Double], rss: Double
-        if let reduced {
-            let projected = try full.transposedQTimes(y)
-            let head = Array(projected.prefix(full.factored.columns))
-            let tail = projected.dropFirst(full.factored.columns).reduce(0) { $0 + $1 * $1 }
-            let (b, headRSS) = try reduced.solve(head)
-            (beta, rss) = (b, tail + headRSS)
-        } else {
-            (beta, rss) = try full.solve(y)
-        }
-        let factor = reduced ?? full
+        let k = kept.count
+        let r = factor.block(rows: k, columns: k)
+        let beta = try upperTriangularSolve(r, (0..<k).map { factor[$0, k] })
         var coefficients = [Double](repeating: 0, count: p)
-        for (k, column) in kept.enumerated() { coefficients[column] = beta[k] }
+        for (j, column) in kept.enumerated() { coefficients[column] = beta[j] }
         let keptSet = Set(kept)
         return LeastSquaresSolution(
-            coefficients: coefficients, rank: kept.count, droppedColumns: (0..<p).filter { !keptSet.contains($0) },
-            keptColumns: kept, r: factor.r, residualSumOfSquares: rss,
-            reciprocalCondition: try factor.reciprocalCondition())
+            coefficients: coefficients, rank: k, droppedColumns: (0..<p).filter { !keptSet.contains($0) },
+            keptColumns: kept, r: r, residualSumOfSquares: factor[k, k] * factor[k, k],
+            reciprocalCondition: try reciprocalCondition(r))
+    }
+
+    /// Rows per block of `triangularFactor`: a block of a survey's design
+    /// (about 90 columns) stays within a core's cache.
+    static let blockRows = 2_048
+
+    /// The (k+1)×(k+1) R of [X_columns y], by a sequential TSQR: each block of
+    /// rows is stacked under the R so far and factorised (`dgeqrf`), which
+    /// gives the R of all rows so far. Householder throughout, as stable as one
+    /// QR of the whole matrix, and several times faster on a tall survey,
+    /// whose single QR is bound by memory in its panel steps.
+    static func triangularFactor(_ x: Matrix, _ y: [Double], columns: [Int]) throws -> Matrix {
+        let width = columns.count + 1, n = x.rows
+        var r = Matrix(rows: width, columns: width)
+        var start = 0
+        repeat {
+            let end = min(n, start + blockRows)
+            let height = width + (end - start)
+            var stacked = Matrix(rows: height, columns: width)
+            stacked.storage.withUnsafeMutableBufferPointer { out in
+                x.storage.withUnsafeBufferPointer { source in
+                    for j in 0..<width {
+                        for i in 0..<width { out[i + j * height] = r[i, j] }
+                        let target = j * height + width
+                        if j < columns.count {
+                            let column = columns[j] * n
+                            for i in start..<end { out[target + i - start] = source[column + i] }
+                        } else {
+                            for i in start..<end { out[target + i - start] = y[i] }
+                        }
+                    }
+                }
+            }
+            r = try QR(stacked).r
+            start = end
+        } while start < n
+        return r
+    }
+
+    /// The first of the first `columns` columns of the upper-triangular `r`
+    /// whose |R_kk| is below `tolerance` times the column's norm: in unpivoted
+    /// QR, |R_kk| is the distance of column k from the span of those before it,
+    /// and the norm makes a column's units irrelevant.
+    static func firstDependentColumn(_ r: Matrix, columns: Int, tolerance: Double) -> Int? {
+        for k in 0..<columns {
+            var norm = 0.0
+            for i in 0...k { norm += r[i, k] * r[i, k] }
+            if norm == 0 || abs(r[k, k]) <= tolerance * norm.squareRoot() { return k }
+        }
+        return nil
+    }
+
+    /// Solves R β = c for upper-triangular R (`dtrtrs`).
+    static func upperTriangularSolve(_ r: Matrix, _ c: [Double]) throws -> [Double] {
+        let k = r.rows
+        guard k > 0 else { return [] }
+        var b = c
+        let info = LAPACKE_dtrtrs(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "N")),
+            blasInt(k), 1, r.storage, blasInt(k), &b, blasInt(k))
+        try checkInfo(info, routine: "dtrtrs") { .singular(routine: "dtrtrs", index: $0 - 1) }
+        return b
+    }
+
+    /// Reciprocal 1-norm condition number of an upper-triangular R (`dtrcon`).
+    static func reciprocalCondition(_ r: Matrix) throws -> Double {
+        let k = r.rows
+        if k == 0 { return 1 }
+        var rcond = 0.0
+        let info = LAPACKE_dtrcon(
+            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "1")), Int8(UInt8(ascii: "U")), Int8(UInt8(ascii: "N")),
+            blasInt(k), r.storage, blasInt(k), &rcond)
+        try checkInfo(info, routine: "dtrcon") { .didNotConverge(routine: "dtrcon", info: $0) }
+        return rcond
     }
 
     /// LAPACK's own driver `dgels` (full-rank QR least squares), exposed as the
@@ -96,10 +163,9 @@ public enum LeastSquares {
     }
 }
 
-/// Householder QR factorisation (`dgeqrf`) of a tall matrix.
+/// Householder QR factorisation (`dgeqrf`) of a tall matrix; only R is kept.
 public struct QR: Sendable {
     let factored: Matrix
-    let tau: [Double]
 
     public init(_ x: Matrix) throws {
         guard x.rows >= x.columns else {
@@ -112,7 +178,6 @@ public struct QR: Sendable {
             blasInt(max(1, x.rows)), &tau)
         try checkInfo(info, routine: "dgeqrf") { .didNotConverge(routine: "dgeqrf", info: $0) }
         self.factored = a
-        self.tau = tau
     }
 
     /// The p×p upper-triangular factor.
@@ -121,59 +186,6 @@ public struct QR: Sendable {
         var r = Matrix(rows: p, columns: p)
         for j in 0..<p { for i in 0...j { r[i, j] = factored[i, j] } }
         return r
-    }
-
-    /// The first column k whose |R_kk| is below `tolerance` × the largest: in
-    /// unpivoted QR, |R_kk| is the distance of column k from the span of the
-    /// columns before it. Columns are scaled to unit norm first, so a column's
-    /// units do not decide whether it counts as dependent.
-    func firstDependentColumn(tolerance: Double) -> Int? {
-        let p = factored.columns
-        guard p > 0 else { return nil }
-        // |R_kk| / ‖x_k‖: the share of column k not explained by earlier columns.
-        for k in 0..<p {
-            var norm = 0.0
-            for i in 0...k { norm += factored[i, k] * factored[i, k] }
-            if norm == 0 || abs(factored[k, k]) <= tolerance * norm.squareRoot() { return k }
-        }
-        return nil
-    }
-
-
-    /// Qᵀ y (`dormqr`).
-    func transposedQTimes(_ y: [Double]) throws -> [Double] {
-        let n = factored.rows, p = factored.columns
-        var b = y
-        let info = LAPACKE_dormqr(
-            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int8(UInt8(ascii: "T")),
-            blasInt(n), 1, blasInt(p), factored.storage, blasInt(max(1, n)), tau, &b, blasInt(max(1, n)))
-        try checkInfo(info, routine: "dormqr") { .didNotConverge(routine: "dormqr", info: $0) }
-        return b
-    }
-
-    /// β = R⁻¹ Qᵀ y and the residual sum of squares (the tail of Qᵀy).
-    func solve(_ y: [Double]) throws -> (beta: [Double], rss: Double) {
-        let n = factored.rows, p = factored.columns
-        var b = try transposedQTimes(y)
-        var rss = 0.0
-        for i in p..<n { rss += b[i] * b[i] }
-        let info = LAPACKE_dtrtrs(
-            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "U")), Int8(UInt8(ascii: "N")), Int8(UInt8(ascii: "N")),
-            blasInt(p), 1, factored.storage, blasInt(max(1, n)), &b, blasInt(max(1, n)))
-        try checkInfo(info, routine: "dtrtrs") { .singular(routine: "dtrtrs", index: $0 - 1) }
-        return (Array(b.prefix(p)), rss)
-    }
-
-    /// Reciprocal 1-norm condition number of R (LAPACK `dtrcon`); cond(X) ≈ 1/this.
-    func reciprocalCondition() throws -> Double {
-        let p = factored.columns
-        if p == 0 { return 1 }
-        var rcond = 0.0
-        let info = LAPACKE_dtrcon(
-            LAPACK_COL_MAJOR, Int8(UInt8(ascii: "1")), Int8(UInt8(ascii: "U")), Int8(UInt8(ascii: "N")),
-            blasInt(p), factored.storage, blasInt(max(1, factored.rows)), &rcond)
-        try checkInfo(info, routine: "dtrcon") { .didNotConverge(routine: "dtrcon", info: $0) }
-        return rcond
     }
 }
 

@@ -59,6 +59,13 @@ public struct Matrix: Equatable, Sendable {
     }
 
     /// The sub-matrix made of the given columns, in the given order.
+    /// The leading `rows` × `columns` block.
+    public func block(rows r: Int, columns c: Int) -> Matrix {
+        var out = Matrix(rows: r, columns: c)
+        for j in 0..<c { for i in 0..<r { out[i, j] = self[i, j] } }
+        return out
+    }
+
     public func selectingColumns(_ indices: [Int]) -> Matrix {
         var values = [Double]()
         values.reserveCapacity(rows * indices.count)

@@ -74,7 +74,7 @@ struct StratumFirstStage {
         let pass = RegistryPass(
             encoder: encoder, coefficients: nested.coefficients,
             villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
-            sigma2Eps: nested.sigma2Eps, residualPool: nested.standardisedResiduals, logPovertyLine: lnz,
+            sigma2Eps: nested.sigma2Eps, residualPool: RegistryPass.pool(nested.standardisedResiduals), logPovertyLine: lnz,
             betaDraws: draws.beta, etaDraws: draws.eta, sigmaEpsDraws: draws.sigmaEps,
             seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
         return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled,

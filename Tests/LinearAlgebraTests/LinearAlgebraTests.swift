@@ -70,6 +70,38 @@ final class LinearAlgebraTests: XCTestCase {
         XCTAssertEqual(fit.coefficients[fit.droppedColumns[0]], 0)
     }
 
+    /// A tall survey-like design (10,000 rows: five blocks of the blocked QR)
+    /// with one-hot columns whose sum repeats the intercept: the last level is
+    /// dropped, and the fit equals LAPACK's dgels on the kept columns, with the
+    /// residual sum of squares of its own residuals and RᵀR = XᵀX.
+    func testTallDesignInBlocksEqualsDGELS() throws {
+        var state: UInt64 = 12345
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) * 0x1.0p-53
+        }
+        let n = 10_000
+        var rows: [[Double]] = [], y: [Double] = []
+        for _ in 0..<n {
+            let level = Int(uniform() * 3)
+            let row = [1, uniform(), uniform() * 10, level == 0 ? 1 : 0, level == 1 ? 1 : 0, level == 2 ? 1 : 0]
+            rows.append(row)
+            y.append(2 + 0.5 * row[1] - 0.1 * row[2] + 0.3 * row[3] + uniform())
+        }
+        let x = Matrix(rows)
+        let fit = try LeastSquares.solve(x, y)
+        XCTAssertEqual(fit.keptColumns, [0, 1, 2, 3, 4])
+        XCTAssertEqual(fit.droppedColumns, [5])
+        let reference = try LeastSquares.dgels(x.selectingColumns(fit.keptColumns), y)
+        for (a, b) in zip(fit.keptColumns.map { fit.coefficients[$0] }, reference) { XCTAssertEqual(a, b, accuracy: 1e-10) }
+        let fitted = try BLAS.product(x, fit.coefficients)
+        let rss = zip(y, fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        XCTAssertEqual(fit.residualSumOfSquares, rss, accuracy: 1e-9 * rss)
+        let rtr = BLAS.gram(fit.r)
+        let xtx = BLAS.gram(x.selectingColumns(fit.keptColumns))
+        for i in 0..<5 { for j in 0..<5 { XCTAssertEqual(rtr[i, j], xtx[i, j], accuracy: 1e-9 * xtx[i, i].magnitude) } }
+    }
+
     /// More columns than rows: pivoted QR decides the rank.
     func testWideDesign() throws {
         let fit = try LeastSquares.solve(Matrix([[1, 2, 3], [1, 5, 7]]), [1, 2])
