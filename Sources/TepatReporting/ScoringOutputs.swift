@@ -84,9 +84,15 @@ public enum ScoringOutputs {
             .map { "\(all[$0].rawValue) \(Int((100 * shares[$0]).rounded()))%" }.joined(separator: "; ")
     }
 
+    /// households_scored.csv's columns. log_welfare_mean and log_welfare_sd are
+    /// the predictive distribution of ln welfare per capita (normal), from which
+    /// p_poor = Φ((ln z − mean)/sd) and every expected FGT follow; empty with the
+    /// asset index, which has no money-metric model.
+    public static let householdsHeader = ["household_id", "kode_desa", "welfare_pc", "desil", "p_poor", "log_welfare_mean", "log_welfare_sd"]
+
     /// One row per household: no NIK, no names.
     public static func writeHouseholds(_ r: ScoringResult, households: Table, to path: String, dialect: CSVDialect = .standard) throws {
-        let w = try dialect.writer(path: path, header: ["household_id", "kode_desa", "welfare_pc", "desil", "p_poor"])
+        let w = try dialect.writer(path: path, header: householdsHeader)
         let ids = households.texts("household_id")
         let codes = households.regionCodes("kode_desa")
         let h = r.households
@@ -96,6 +102,12 @@ public enum ScoringOutputs {
             if r.method == .pmt { w.integer(Int64(h.welfare[i].rounded())) } else { w.number(h.welfare[i]) }
             w.integer(h.desil[i])
             w.number(h.p0[i])
+            if r.method == .pmt {
+                w.number(h.logMean[i], decimals: 9)
+                w.number(h.logSD[i], decimals: 9)
+            } else {
+                w.empty(); w.empty()
+            }
             try w.endRow()
         }
         try w.close()
@@ -104,7 +116,7 @@ public enum ScoringOutputs {
     /// households_scored.csv of a streamed run, read back from its spill in file
     /// order: the same bytes as the run in memory writes.
     public static func writeHouseholds(_ streamed: StreamingScorer.Output, villages: VillageList, to path: String) throws {
-        let w = try CSVWriter(path: path, header: ["household_id", "kode_desa", "welfare_pc", "desil", "p_poor"])
+        let w = try CSVWriter(path: path, header: householdsHeader)
         let codes = villages.codes.map(\.description)
         try streamed.spill.forEach { r in
             w.text(String(decoding: r.id, as: UTF8.self))
@@ -112,6 +124,8 @@ public enum ScoringOutputs {
             w.integer(Int64(exp(r.logMean).rounded()))
             w.integer(streamed.deciles(r))
             w.number(r.p0)
+            w.number(r.logMean, decimals: 9)
+            w.number(r.logSD, decimals: 9)
             try w.endRow()
         }
         try w.close()

@@ -42,7 +42,16 @@ final class PlanRunTests: XCTestCase {
         XCTAssertTrue(header.hasPrefix("rank,kode_desa,nama_desa,nama_kecamatan,households,persons,p0,p1,p2,poor_persons,poor_households,rank_lo,rank_hi,p0_lo,p0_hi,share_desil_1_4,mpi_h,mpi_a,mpi_m0,score,top_deprivations,need_housing,need_environment,need_education,need_health,need_economy,need_social"), String(header))
         XCTAssertEqual(rankings.split(separator: "\n").count, 121)
         let households = try String(contentsOfFile: out + "/households_scored.csv", encoding: .utf8)
-        XCTAssertTrue(households.hasPrefix("household_id,kode_desa,welfare_pc,desil,p_poor\n"))
+        XCTAssertTrue(households.hasPrefix("household_id,kode_desa,welfare_pc,desil,p_poor,log_welfare_mean,log_welfare_sd\n"))
+        // p_poor follows from the published predictive distribution: Φ((ln z − mean)/sd),
+        // to the 6 decimals p_poor is written with.
+        let lnz = log(outcome.result.options.povertyLine)
+        for line in households.split(separator: "\n").dropFirst() {
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            let p = Double(f[4])!, mean = Double(f[5])!, sd = Double(f[6])!
+            XCTAssertEqual(0.5 * erfc(-(lnz - mean) / sd / 2.0.squareRoot()), p, accuracy: 6e-7, String(line))
+            XCTAssertEqual(Double(f[2])!, exp(mean), accuracy: 0.5 + 1e-9 * exp(mean), "welfare_pc is e^mean, in whole rupiah")
+        }
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]
         for key in ["version", "seed", "inputs", "pmt", "overall", "accuracy"] { XCTAssertNotNil(summary[key], key) }
         let pmt = summary["pmt"] as! [String: Any]

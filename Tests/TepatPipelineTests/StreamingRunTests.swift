@@ -148,7 +148,7 @@ extension PlanRunTests {
                 members.append(Double(Int.random(in: 1...9, using: &random)))
                 ids.append("RT-\(String(Int.random(in: 0..<1_000_000, using: &random)))-\(i)")
                 let id = Array(ids[i].utf8)
-                id.withUnsafeBytes { spill.append(stratum: 0, logMean: welfare[i], p0: 0, p1: 0, p2: 0, members: members[i], village: 0, id: $0) }
+                id.withUnsafeBytes { spill.append(stratum: 0, logMean: welfare[i], logSD: 0.3, p0: 0, p1: 0, p2: 0, members: members[i], village: 0, id: $0) }
             }
             try spill.finishWriting()
             let expected = Deciles.assign(welfare: welfare, members: members) { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What a streamed run keeps of each household once it is scored, on disk rather
-/// than in memory: its predicted log welfare, expected FGT, members, village and
+/// than in memory: its predictive distribution of log welfare, expected FGT, members, village and
 /// id, in a binary file per stratum, plus (with strata) the stratum of each
 /// household in file order. Deciles, the overall measures and
 /// households_scored.csv are read back from it in file order. Nothing here is
@@ -11,6 +11,7 @@ public final class HouseholdSpill {
     /// One household as read back.
     public struct Record {
         public var logMean: Double
+        public var logSD: Double
         public var p0: Double
         public var p1: Double
         public var p2: Double
@@ -47,16 +48,17 @@ public final class HouseholdSpill {
     func append(stratum s: Int, households h: HouseholdColumns, chunk: RegistryPass.ChunkResult) {
         for (local, i) in chunk.range.enumerated() {
             h.ids.withBytes(at: i) { id in
-                append(stratum: s, logMean: chunk.logMean[local], p0: chunk.p0[local], p1: chunk.p1[local], p2: chunk.p2[local],
+                append(stratum: s, logMean: chunk.logMean[local], logSD: chunk.logSD[local], p0: chunk.p0[local], p1: chunk.p1[local], p2: chunk.p2[local],
                        members: h.members[i], village: Int(h.village[i]), id: UnsafeRawBufferPointer(id))
             }
         }
     }
 
     /// Appends one household of stratum `s`.
-    func append(stratum s: Int, logMean: Double, p0: Double, p1: Double, p2: Double, members: Double, village: Int, id: UnsafeRawBufferPointer) {
+    func append(stratum s: Int, logMean: Double, logSD: Double, p0: Double, p1: Double, p2: Double, members: Double, village: Int,
+                id: UnsafeRawBufferPointer) {
         let w = writers[s]
-        w.append(logMean); w.append(p0); w.append(p1); w.append(p2)
+        w.append(logMean); w.append(logSD); w.append(p0); w.append(p1); w.append(p2)
         w.append(members)
         w.append(Int32(village))
         // Docs/data.md caps household_id well below 65,535 bytes; the reader's record
@@ -78,12 +80,12 @@ public final class HouseholdSpill {
         for index in 0..<count {
             let s = try orderReader.map { Int(try $0.read(UInt8.self)) } ?? 0
             let r = readers[s]
-            let logMean = try r.read(Double.self), p0 = try r.read(Double.self), p1 = try r.read(Double.self), p2 = try r.read(Double.self)
+            let logMean = try r.read(Double.self), logSD = try r.read(Double.self), p0 = try r.read(Double.self), p1 = try r.read(Double.self), p2 = try r.read(Double.self)
             let members = try r.read(Double.self)
             let village = Int(try r.read(Int32.self))
             let length = Int(try r.read(UInt16.self))
             try r.withBytes(length) { id in
-                try body(Record(logMean: logMean, p0: p0, p1: p1, p2: p2, members: members, village: village, id: id, index: index))
+                try body(Record(logMean: logMean, logSD: logSD, p0: p0, p1: p1, p2: p2, members: members, village: village, id: id, index: index))
             }
         }
     }
