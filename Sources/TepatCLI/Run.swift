@@ -53,7 +53,7 @@ extension Tepat {
         var povertyLine: Double?
 
         @Option(name: .customLong("benchmark-p0"), help: ArgumentHelp(
-            "Official P0 of the kabupaten/kota (BPS) the villages' P0 is scaled to, as a share or a percentage: 0.0946 or 9.46%. Ranks do not change; P0, its interval and poor persons do.",
+            "Official P0 of the kabupaten/kota (BPS) the villages' P0 is scaled to, as a share or a percentage: 0.0946 or 9.46%. Ranks do not change (unless a village reaches P0 = 1); P0, its interval and poor persons do.",
             valueName: "RATE"))
         var benchmarkP0: String?
 

@@ -15,6 +15,11 @@ final class ScenarioTests: XCTestCase {
         return dir
     }()
 
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: folder)
+        super.tearDown()
+    }
+
     func parse(_ text: String) throws -> Scenario {
         try ScenarioParser.parse(text, file: "scenario.yaml", baseDirectory: folder)
     }
