@@ -18,36 +18,15 @@ Only the Python standard library is used.
 import csv
 import json
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEPAT = os.path.join(ROOT, ".build", "release", "tepat")
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data", "seed_regions_desa.csv")
+from walkthrough import ROOT, SHARED, require, table, tepat
+
+SHARED = os.path.join(SHARED, "seed_regions_desa.csv")
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "out", "notebooks", "01")
 
 
-def tepat(*args):
-    """Run tepat; stop the walkthrough with its message if it fails."""
-    result = subprocess.run([TEPAT, *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"tepat {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
-def table(rows, columns, widths):
-    line = "  ".join(f"{c:<{w}}" for c, w in zip(columns, widths))
-    print(line)
-    print("-" * len(line))
-    for row in rows:
-        print("  ".join(f"{str(v):<{w}}" for v, w in zip(row, widths)))
-    print()
-
-
-if not os.path.exists(TEPAT):
-    sys.exit("build tepat first: swift build -c release --product tepat")
-if not os.path.exists(SHARED):
-    sys.exit(f"this walkthrough needs the shared village list at {SHARED}")
+require(SHARED)
 os.makedirs(OUT, exist_ok=True)
 
 print("Step 1. A practice kabupaten: Kab. Pasuruan's real villages, 60,000 synthetic households.\n")
@@ -57,7 +36,7 @@ print(tepat("generate", "--out", data, "--region", "35.14", "--villages-file", S
 
 print("Step 2. Score every household and rank the villages (B = 200 replicates).\n")
 run = os.path.join(OUT, "run")
-tepat("run", data, "--out", run, "--quiet", "--scoring-only", "--no-store")
+tepat("run", data, "--out", run, "--quiet", "--scoring-only")
 summary = json.load(open(os.path.join(run, "summary.json")))
 pmt = summary["pmt"]
 print(f"   PMT on {pmt['n']} survey households: R² = {pmt['r2']:.3f}, σ = {pmt['sigma']:.3f}, "
@@ -70,8 +49,7 @@ rankings = list(csv.DictReader(open(os.path.join(run, "rankings.csv"))))
 print("Step 3. The twenty villages most in need, with their 90% rank intervals.\n")
 table([(r["rank"], r["nama_desa"][:18], r["nama_kecamatan"][:14], f"{float(r['p0']):.3f}",
         f"[{r['rank_lo']}, {r['rank_hi']}]", r["top_deprivations"][:44]) for r in rankings[:20]],
-      ["rank", "desa", "kecamatan", "P0", "rank 90%", "why (deprivations of its poor)"],
-      [4, 18, 14, 6, 11, 44])
+      ["rank", "desa", "kecamatan", "P0", "rank 90%", "why (deprivations of its poor)"])
 
 print("Step 4. Which of them are surely in the top 20?\n")
 sure = [r for r in rankings[:20] if int(r["rank_hi"]) <= 20]
@@ -89,7 +67,7 @@ table([("exclusion error (eligible poorest 40% not selected)", f"{a['exclusion_e
        ("Spearman of village P0 with the true P0", f"{a['spearman_p0']:.3f}"),
        ("villages whose true rank is inside the interval", f"{a['rank_interval_coverage']:.3f}"),
        ("villages whose true P0 is inside the interval", f"{a['p0_interval_coverage']:.3f}")],
-      ["measure", "value"], [52, 8])
+      ["measure", "value"])
 
 print("Step 6. The chart for the meeting: rank intervals of the top 40 villages.\n")
 top = rankings[:40]

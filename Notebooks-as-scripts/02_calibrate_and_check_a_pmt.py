@@ -24,36 +24,12 @@ import csv
 import json
 import math
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEPAT = os.path.join(ROOT, ".build", "release", "tepat")
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
+from walkthrough import ROOT, SHARED, require, table, tepat
+
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "out", "notebooks", "02")
 REGION = "33.18"
-
-
-def tepat(*args, may_refuse=False):
-    """Run tepat; stop the walkthrough with its message if it fails (or, when
-    the step is allowed to be refused, return None and the reason)."""
-    result = subprocess.run([TEPAT, *args, *(["--no-store"] if args[0] == "run" else [])], capture_output=True, text=True)
-    if result.returncode != 0:
-        if may_refuse:
-            return None, result.stderr.strip().removeprefix("Error: ")
-        sys.exit(f"tepat {' '.join(args)} failed:\n{result.stderr}")
-    return (result.stdout, None) if may_refuse else result.stdout
-
-
-def table(rows, columns):
-    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
-    line = "  ".join(f"{c:<{w}}" for c, w in zip(columns, widths))
-    print(line)
-    print("-" * len(line))
-    for row in rows:
-        print("  ".join(f"{str(v):>{w}}" if isinstance(v, (int, float)) or str(v)[:1].isdigit() else f"{str(v):<{w}}"
-                        for v, w in zip(row, widths)))
-    print()
 
 
 def summary(run):
@@ -61,9 +37,7 @@ def summary(run):
         return json.load(f)
 
 
-for need in (TEPAT, os.path.join(SHARED, "seed_regions_desa.csv")):
-    if not os.path.exists(need):
-        sys.exit(f"this walkthrough needs {need} (build tepat: swift build -c release --product tepat)")
+require(os.path.join(SHARED, "seed_regions_desa.csv"))
 os.makedirs(OUT, exist_ok=True)
 
 print("Step 1. A practice kabupaten: Kab. Pati's 406 real villages, 80,000 synthetic households.\n")

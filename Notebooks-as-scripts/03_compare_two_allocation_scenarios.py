@@ -21,22 +21,19 @@ Only the Python standard library is used.
 import csv
 import json
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEPAT = os.path.join(ROOT, ".build", "release", "tepat")
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data", "seed_regions_desa.csv")
+import walkthrough
+from walkthrough import ROOT, SHARED, require, table
+
+SHARED = os.path.join(SHARED, "seed_regions_desa.csv")
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "out", "notebooks", "03")
 STORE = os.path.join(OUT, "runs.sqlite")
 
 
 def tepat(*args):
-    """Run tepat (recording runs in this walkthrough's own store); stop with its message if it fails."""
-    result = subprocess.run([TEPAT, *args], capture_output=True, text=True, env={**os.environ, "TEPAT_STORE": STORE})
-    if result.returncode != 0:
-        sys.exit(f"tepat {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
+    """Run tepat, recording runs in this walkthrough's own store."""
+    return walkthrough.tepat(*args, store=STORE)
 
 
 def rows_of(path):
@@ -48,18 +45,7 @@ def rupiah(x):
     return f"Rp {x / 1e6:,.0f} jt"
 
 
-def table(rows, columns):
-    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
-    print("  ".join(f"{c:<{w}}" for c, w in zip(columns, widths)))
-    print("  ".join("-" * w for w in widths))
-    for row in rows:
-        print("  ".join(f"{str(v):<{w}}" for v, w in zip(row, widths)))
-    print()
-
-
-for need in (TEPAT, SHARED):
-    if not os.path.exists(need):
-        sys.exit(f"this walkthrough needs {need} (build tepat: swift build -c release --product tepat)")
+require(SHARED)
 os.makedirs(OUT, exist_ok=True)
 if os.path.exists(STORE):
     os.remove(STORE)

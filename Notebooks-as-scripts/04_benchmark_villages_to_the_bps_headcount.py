@@ -27,32 +27,12 @@ Only the Python standard library is used.
 import csv
 import json
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TEPAT = os.path.join(ROOT, ".build", "release", "tepat")
-SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data")
+from walkthrough import ROOT, SHARED, require, table, tepat
+
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "out", "notebooks", "04")
 REGION = "35.14"
-
-
-def tepat(*args):
-    """Run tepat; stop the walkthrough with its message if it fails."""
-    result = subprocess.run([TEPAT, *args, *(["--no-store"] if args[0] == "run" else [])], capture_output=True, text=True)
-    if result.returncode != 0:
-        sys.exit(f"tepat {' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
-def table(rows, columns):
-    widths = [max(len(str(c)), *(len(str(r[i])) for r in rows)) for i, c in enumerate(columns)]
-    line = "  ".join(f"{c:<{w}}" for c, w in zip(columns, widths))
-    print(line)
-    print("-" * len(line))
-    for row in rows:
-        print("  ".join(f"{str(v):<{w}}" for v, w in zip(row, widths)))
-    print()
 
 
 def run(name, *extra):
@@ -70,9 +50,7 @@ def weighted_p0(villages):
     return sum(float(v["p0"]) * float(v["persons"]) for v in villages.values()) / persons
 
 
-for need in (TEPAT, os.path.join(SHARED, "seed_regions_desa.csv"), os.path.join(SHARED, "kabkota_indikator_kemiskinan_bps.csv")):
-    if not os.path.exists(need):
-        sys.exit(f"this walkthrough needs {need} (build tepat: swift build -c release --product tepat)")
+require(os.path.join(SHARED, "seed_regions_desa.csv"), os.path.join(SHARED, "kabkota_indikator_kemiskinan_bps.csv"))
 os.makedirs(OUT, exist_ok=True)
 
 print("Step 1. A practice kabupaten: Kab. Pasuruan's 365 real villages, 150,000 synthetic households.\n")

@@ -3,9 +3,8 @@ import LinearAlgebra
 
 /// Replicate draws of the nested-error model's parameters that carry the
 /// uncertainty of the variance components as well as of β. With few sampled
-/// villages the restricted likelihood of λ = σ²_η/σ²_ε is wide and skewed (at
-/// 70 villages its upper tail reaches several times λ̂), so a normal on log λ
-/// from the curvature at the maximum misstates it. Instead, as in the
+/// villages the restricted likelihood of λ = σ²_η/σ²_ε is wide and skewed, so
+/// a normal on log λ from the curvature at the maximum misstates it. Instead, as in the
 /// hierarchical-Bayes EBP of Molina, Nandram and Rao (2014) with flat priors:
 /// λ* is drawn from the restricted likelihood on a grid around its maximum (a
 /// flat prior on λ), then σ²*_ε | λ* from its scaled inverse χ², then
@@ -14,14 +13,10 @@ struct ModelPosterior: Sendable {
     /// The GLS at each grid point, and the cumulated posterior mass up to it.
     let points: [GramSolution]
     let cumulative: [Double]
-    /// n − p of the kept design: the degrees of freedom of σ²_ε.
-    let residualDegrees: Int
-    /// Sampled villages (run indices) and their survey sizes, design means and
-    /// response means, in `GramSums` order.
+    /// The survey's sums: its sampled villages' sizes and means.
+    let gram: GramSums
+    /// Sampled villages (run indices), in `gram`'s order.
     let sampled: [Int]
-    let sizes: [Double]
-    let means: Matrix
-    let meanResponse: [Double]
 
     /// Grid points over log λ; a replicate takes one of them, a step of a
     /// quarter of the curvature standard error, too fine to show in a percentile.
@@ -39,11 +34,8 @@ struct ModelPosterior: Sendable {
         let top = logMass.max() ?? 0
         var total = 0.0
         cumulative = logMass.map { total += exp($0 - top); return total }.map { $0 / total }
-        residualDegrees = max(1, gram.n - gram.p)
+        self.gram = gram
         self.sampled = sampled
-        sizes = gram.sizes
-        means = gram.means
-        meanResponse = gram.meanResponse
     }
 
     /// One replicate's parameters: β* on the kept columns, σ²*_ε, σ²*_η, and
@@ -60,7 +52,8 @@ struct ModelPosterior: Sendable {
     func draw(villageCount: Int, shift: [Double], sampler: inout NormalSampler) throws -> Draw {
         let u = sampler.uniform()
         let point = points[cumulative.firstIndex { u < $0 } ?? points.count - 1]
-        let sigma2Eps = point.rss / sampler.chiSquare(residualDegrees)
+        // n − p of the kept design: the degrees of freedom of σ²_ε.
+        let sigma2Eps = point.rss / sampler.chiSquare(max(1, gram.n - gram.p))
         let z = (0..<point.beta.count).map { _ in sampler.normal() }
         let deviation = try point.factor.solveTransposedFactor(z)
         let beta = (0..<point.beta.count).map { point.beta[$0] + shift[$0] + sigma2Eps.squareRoot() * deviation[$0] }
@@ -68,10 +61,10 @@ struct ModelPosterior: Sendable {
         // Village effects: N(0, σ²_η) where no survey household lives; else
         // their distribution given the survey, γ_v(ȳ_v − x̄_v β*) and σ²_η(1 − γ_v).
         var eta = (0..<villageCount).map { _ in sigma2Eta.squareRoot() * sampler.normal() }
-        let fitted = try BLAS.product(means, beta)
+        let fitted = try BLAS.product(gram.means, beta)
         for (k, v) in sampled.enumerated() {
-            let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / sizes[k])
-            eta[v] = gamma * (meanResponse[k] - fitted[k]) + (sigma2Eta * (1 - gamma)).squareRoot() * sampler.normal()
+            let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / gram.sizes[k])
+            eta[v] = gamma * (gram.meanResponse[k] - fitted[k]) + (sigma2Eta * (1 - gamma)).squareRoot() * sampler.normal()
         }
         return Draw(beta: beta, sigma2Eps: sigma2Eps, sigma2Eta: sigma2Eta, eta: eta)
     }

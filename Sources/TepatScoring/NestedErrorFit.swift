@@ -23,14 +23,13 @@ public struct NestedErrorFit: Sendable {
     let keptColumns: [Int]
     let posteriorShift: [Double]
 
-    /// EBP of η_v and Var(η_v | survey) for a village-effect variance σ²_η:
-    /// γ_v (ȳ_v − x̄_v β̂) and σ²_η(1 − γ_v) with γ_v = σ²_η/(σ²_η + σ²_ε/n_v);
-    /// 0 and σ²_η for a village without survey households.
-    public func villageEffect(_ v: Int, sigma2Eta: Double? = nil) -> (mean: Double, variance: Double) {
-        let s2 = sigma2Eta ?? self.sigma2Eta
-        guard surveySize[v] > 0 else { return (0, s2) }
-        let gamma = s2 / (s2 + sigma2Eps / Double(surveySize[v]))
-        return (gamma * meanResidual[v], s2 * (1 - gamma))
+    /// EBP of η_v and Var(η_v | survey): γ_v (ȳ_v − x̄_v β̂) and σ²_η(1 − γ_v)
+    /// with γ_v = σ²_η/(σ²_η + σ²_ε/n_v); 0 and σ²_η for a village without
+    /// survey households.
+    public func villageEffect(_ v: Int) -> (mean: Double, variance: Double) {
+        guard surveySize[v] > 0 else { return (0, sigma2Eta) }
+        let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / Double(surveySize[v]))
+        return (gamma * meanResidual[v], sigma2Eta * (1 - gamma))
     }
 
     /// B replicate draws of the parameters: β* (p × B, the full design's
