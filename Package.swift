@@ -2,11 +2,12 @@
 // Tepat: targeting poverty programs at the right villages and households.
 //
 // Modules, each importing only those before it (Sources/*/README.md):
-//   LinearAlgebra, NetworkFlow, TepatRandom      general tools, nothing of Tepat
+//   LinearAlgebra, LinearProgram, NetworkFlow,
+//   TepatRandom      general tools, nothing of Tepat
 //   TepatData        read and validate the input files; CSV and JSON writing
 //   TepatGenerator   synthetic kabupaten with truth
 //   TepatScoring     PMT, small-area model, FGT, MPI, village ranking
-//   TepatAllocation  OPD assignment and fund allocation, built as network flows
+//   TepatAllocation  OPD assignment (a network flow) and fund allocation (a MIP)
 //   TepatScenario    a run's settings (YAML) with their defaults
 //   TepatReporting   values into files and pages
 //   TepatStore       run history (SQLite)
@@ -36,6 +37,7 @@ let package = Package(
         .library(name: "TepatScenario", targets: ["TepatScenario"]),
         .library(name: "TepatPipeline", targets: ["TepatPipeline"]),
         .library(name: "NetworkFlow", targets: ["NetworkFlow"]),
+        .library(name: "LinearProgram", targets: ["LinearProgram"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -51,17 +53,24 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapack-dev", "liblapacke-dev"])]
         ),
         module("LinearAlgebra", ["CLAPACK"]),
+        // System COIN-OR Clp (LP) and Cbc (mixed-integer), through their C interfaces.
+        .systemLibrary(
+            name: "CCoinOR",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libclp-dev", "coinor-libcbc-dev"])]
+        ),
+        module("LinearProgram", ["CCoinOR"]),
         module("NetworkFlow"),
         module("TepatRandom"),
         module("TepatData", [yams], resources: [.copy("Codebooks")]),
         module("TepatGenerator", ["TepatData", "TepatRandom"]),
         module("TepatScoring", ["TepatData", "TepatRandom", "LinearAlgebra"]),
-        module("TepatAllocation", ["NetworkFlow", "TepatData", "TepatScoring"]),
+        module("TepatAllocation", ["NetworkFlow", "LinearProgram", "TepatData", "TepatScoring"]),
         module("TepatScenario", ["TepatData", "TepatScoring", "TepatAllocation", yams]),
         module("TepatReporting", ["TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", .product(name: "Crypto", package: "swift-crypto")]),
         module("TepatStore", [.product(name: "GRDB", package: "GRDB.swift")]),
         module("TepatPipeline", [
-            "LinearAlgebra", "NetworkFlow", "TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatReporting", "TepatStore",
+            "LinearAlgebra", "LinearProgram", "TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatReporting", "TepatStore",
         ]),
         module("TepatCLI", [
             "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatPipeline", "TepatStore",
@@ -76,7 +85,7 @@ let package = Package(
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData", "TepatRandom"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
         .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]),
-        .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "NetworkFlow", "TestLP", "TepatScoring", "TepatData", "TepatGenerator"]),
+        .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "LinearProgram", "NetworkFlow", "TepatScoring", "TepatData", "TepatGenerator"]),
         .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatScoring", "TepatAllocation", "TepatData"]),
         .testTarget(name: "TepatReportingTests", dependencies: ["TepatReporting", "TepatScenario", "TepatScoring", "TepatData"]),
         .testTarget(name: "TepatStoreTests", dependencies: ["TepatStore"]),

@@ -1,17 +1,22 @@
 import TepatData
+import TepatScoring
 
-/// The rules planners use today, on the same scenario, so summary.json can say
-/// how much more the optimal plan lowers poverty severity than each. Every rule
-/// splits each funder's budget across the villages it may fund, within its
-/// per-village limit; inside a village the money buys the best remaining
-/// households of the programs that funder may pay for, so the rules differ only
-/// in how they split money across villages. Floors are not applied.
+/// The rules planners use today, on the same scenario and the same outcome as
+/// the optimum, so summary.json can say how much more the optimal plan lowers
+/// poverty than each. Every rule reaches whole households, each program paid in
+/// full by one funder, at most one program per deprivation per household, and
+/// values a household's programs together (HouseholdOutcomes). The split rules
+/// share each funder's budget across the villages it may fund, within its
+/// per-village limit; inside a village the money buys, among the programs that
+/// funder pays for, the household whose next program adds most per rupiah.
+/// Floors are not applied.
 public enum BaselineRule: String, CaseIterable, Sendable {
     case proportionalToPoor = "proportional_to_poor"
     case byIDMStatus = "by_idm_status"
     case equalPerVillage = "equal_per_village"
-    /// Kanbur-style greedy: the household with the largest fall in severity per
-    /// rupiah first, paid by the first funder that may and can.
+    /// Kanbur-style greedy: the household program with the largest fall per
+    /// rupiah first (given the programs the household already has), paid by
+    /// the first funder that may and can.
     case greedy = "greedy"
 }
 
@@ -21,79 +26,52 @@ public enum Baselines {
         "sangat_tertinggal": 5, "tertinggal": 4, "berkembang": 3, "maju": 2, "mandiri": 1, "": 3,
     ]
 
-    /// Benefit (same units as the optimum) of `rule`.
-    ///
-    /// Each village×program's households are sorted best first already, and
-    /// every rule takes them in that order, so the rules merge those lists
-    /// instead of sorting all households: a rule touches the households it
-    /// funds, not the millions it never reaches.
-    public static func benefit(
+    /// Objective (the optimum's units) of `rule`.
+    public static func objective(
         _ rule: BaselineRule, problem p: FundAllocationProblem, poorPersons: [Double], idmStatus: [String]
     ) -> Double {
-        rule == .greedy ? greedyRun(p).benefit : split(rule, p, poorPersons: poorPersons, idmStatus: idmStatus)
+        var state = PlanState(p)
+        if rule == .greedy { greedy(p, &state) } else { split(rule, p, &state, poorPersons: poorPersons, idmStatus: idmStatus) }
+        return state.objective
     }
 
-    /// Every rule's benefit next to a solved `plan`, whose solve already ran the
-    /// greedy rule.
-    public static func benefits(
-        problem p: FundAllocationProblem, plan: FundAllocation, poorPersons: [Double], idmStatus: [String]
-    ) -> [(BaselineRule, Double)] {
-        BaselineRule.allCases.map { rule in
-            (rule, rule == .greedy ? plan.greedyBenefit : split(rule, p, poorPersons: poorPersons, idmStatus: idmStatus))
-        }
+    /// Every rule's objective.
+    public static func objectives(problem p: FundAllocationProblem, poorPersons: [Double], idmStatus: [String]) -> [(BaselineRule, Double)] {
+        BaselineRule.allCases.map { ($0, objective($0, problem: p, poorPersons: poorPersons, idmStatus: idmStatus)) }
     }
 
-    /// The greedy rule: households in order of fall in severity per rupiah over
-    /// the whole kabupaten (ties: village, program, then list order), each paid
-    /// by the first funders that may and can. Returns its benefit, and the
-    /// benefit per rupiah of the last household each funder paid for before its
-    /// budget ran out (0 if it never did): a guess of each budget's marginal
-    /// value for the exact solver.
-    static func greedyRun(_ p: FundAllocationProblem) -> (benefit: Double, prices: [Double]) {
-        func candidate(_ v: Int, _ j: Int, _ k: Int) -> GreedyCandidate {
-            GreedyCandidate(rate: p.segments[v][j][k].benefit / Double(p.programs[j].unitCost), village: v, program: j, index: k)
-        }
+    /// The greedy rule, lazily: a village×program's next household is priced
+    /// when it reaches the top of the heap; if its household has meanwhile
+    /// received another program, its rate has fallen (the measures are
+    /// concave in the uplift), so it goes back in at the new rate.
+    static func greedy(_ p: FundAllocationProblem, _ state: inout PlanState) {
         var heap = MaxHeap<GreedyCandidate>()
-        for v in p.segments.indices {
-            for j in p.programs.indices where !p.segments[v][j].isEmpty { heap.push(candidate(v, j, 0)) }
+        func push(_ v: Int, _ j: Int, _ k: Int) {
+            guard k < p.segments[v][j].count else { return }
+            let rate = state.rate(p.segments[v][j][k].household, program: j)
+            heap.push(GreedyCandidate(rate: rate, village: v, program: j, index: k))
         }
-        var budget = p.funders.map { Double($0.budget) }
-        var prices = [Double](repeating: 0, count: p.funders.count)
-        let villages = p.villageCodes.count
-        var given = [Double](repeating: 0, count: p.funders.count * villages)
-        // Who may pay for each program: the pillar test once, not per household.
+        for v in p.segments.indices { for j in p.programs.indices { push(v, j, 0) } }
         let payers = p.programs.indices.map { j in p.funders.indices.filter { p.funds($0, program: j) } }
-        var total = 0.0
-        var open = budget.filter { $0 > 0 }.count
-        while open > 0, let item = heap.pop() {
-            let v = item.village
-            var need = Double(p.programs[item.program].unitCost)
-            var couldPay = false
-            for f in payers[item.program] where need > 0 && budget[f] > 0 && p.funds(f, village: v) {
-                let room = min(budget[f], Double(p.funders[f].villageLimit) - given[f * villages + v])
-                let pay = min(room, need)
-                guard pay > 0 else { continue }
-                couldPay = true
-                budget[f] -= pay; given[f * villages + v] += pay; need -= pay
-                total += pay * item.rate
-                if budget[f] <= 0 { prices[f] = item.rate; open -= 1 }
+        while let item = heap.pop() {
+            let (v, j) = (item.village, item.program)
+            let h = p.segments[v][j][item.index].household
+            let rate = state.rate(h, program: j)
+            if rate < item.rate, let top = heap.peek, rate < top.rate {
+                heap.push(GreedyCandidate(rate: rate, village: v, program: j, index: item.index))
+                continue
             }
-            // Budgets and room only shrink, so a household nobody could pay for
-            // means nobody will pay for the rest of its list: drop the list.
-            if couldPay && item.index + 1 < p.segments[v][item.program].count { heap.push(candidate(v, item.program, item.index + 1)) }
+            // Budgets and room only shrink: once no funder can pay for j in v,
+            // nobody will for the rest of its list.
+            guard let f = payers[j].first(where: { state.canPay($0, village: v, program: j) }) else { continue }
+            if rate > 0 { state.give(h, program: j, funder: f) }
+            push(v, j, item.index + 1)
         }
-        return (total, prices)
     }
 
-    /// Each funder's budget split over its villages by the rule's weights; in a
-    /// village the money buys the best households not yet reached among the
-    /// programs the funder pays for (ties: the lower program).
-    static func split(_ rule: BaselineRule, _ p: FundAllocationProblem, poorPersons: [Double], idmStatus: [String]) -> Double {
-        // Per village×program: the first household not wholly reached, and the
-        // share of it still unreached (households are reached in list order).
+    /// Each funder's budget split over its villages by the rule's weights.
+    static func split(_ rule: BaselineRule, _ p: FundAllocationProblem, _ state: inout PlanState, poorPersons: [Double], idmStatus: [String]) {
         var next = p.segments.map { $0.map { _ in 0 } }
-        var unreached = p.segments.map { $0.map { _ in Double(1) } }
-        var total = 0.0
         for (f, funder) in p.funders.enumerated() {
             let programs = p.programs.indices.filter { p.funds(f, program: $0) }
             let villages = p.villageCodes.indices.filter { v in
@@ -109,24 +87,22 @@ public enum Baselines {
             let sum = weights.reduce(0, +)
             guard sum > 0 else { continue }
             for (index, v) in villages.enumerated() {
-                var money = min(Double(funder.villageLimit), Double(funder.budget) * weights[index] / sum)
-                while money > 0 {
-                    var best = -1, bestRate = -Double.infinity
-                    for j in programs where next[v][j] < p.segments[v][j].count {
-                        let r = p.segments[v][j][next[v][j]].benefit / Double(p.programs[j].unitCost)
+                var money = min(funder.villageLimit, Int64((Double(funder.budget) * weights[index] / sum).rounded(.down)))
+                while true {
+                    var best = -1, bestRate = 0.0
+                    for j in programs where p.programs[j].unitCost <= money {
+                        while next[v][j] < p.segments[v][j].count, state.has(p.segments[v][j][next[v][j]].household, program: j) { next[v][j] += 1 }
+                        guard next[v][j] < p.segments[v][j].count else { continue }
+                        let r = state.rate(p.segments[v][j][next[v][j]].household, program: j)
                         if r > bestRate { bestRate = r; best = j }
                     }
                     guard best >= 0 else { break }
-                    let unitCost = Double(p.programs[best].unitCost)
-                    let cost = unitCost * unreached[v][best]
-                    let pay = min(money, cost)
-                    money -= pay
-                    total += pay * bestRate
-                    if pay >= cost { next[v][best] += 1; unreached[v][best] = 1 } else { unreached[v][best] -= pay / unitCost }
+                    state.give(p.segments[v][best][next[v][best]].household, program: best, funder: f)
+                    money -= p.programs[best].unitCost
+                    next[v][best] += 1
                 }
             }
         }
-        return total
     }
 }
 
@@ -158,6 +134,8 @@ struct MaxHeap<Element: Comparable> {
             i = parent
         }
     }
+
+    var peek: Element? { items.first }
 
     mutating func pop() -> Element? {
         guard let top = items.first else { return nil }

@@ -1,43 +1,96 @@
 import Foundation
+import LinearProgram
 import TepatData
 
+/// A plan in whole households: who receives which program, paid by whom, with
+/// its objective (the exact fall in the measure over all persons), a proven
+/// upper bound on any plan's objective, and the gap between them.
 public struct FundAllocation: Sendable {
+    /// Money from one funder to one program in one village.
     public struct Row: Sendable {
         public var funder: Int
         public var village: Int
         public var program: Int
         public var amount: Int64
-        public var households: Double
+        public var households: Int
+    }
+
+    /// One household reached by one program, paid in full by one funder.
+    public struct Beneficiary: Sendable, Equatable {
+        public var household: Int
+        public var program: Int
+        public var funder: Int
+    }
+
+    /// How the plan was found and how good it is proven to be.
+    public struct Solve: Sendable {
+        /// LP rounds of column generation, and the final LP's size.
+        public var rounds = 0
+        public var rows = 0
+        public var columns = 0
+        public var lpIterations = 0
+        public var nodes = 0
+        /// The plan went through branch and cut (small programs only).
+        public var branchAndBound = false
+        /// The branch and bound proved the plan optimal for the columns priced in.
+        public var provenOptimal = false
     }
 
     public var rows: [Row]
-    /// Households reached, with the fraction of each reached (a last, partly
-    /// funded household counts in part).
-    public var reached: [(household: Int, program: Int, fraction: Double)]
+    /// Sorted by village, then household, then program.
+    public var beneficiaries: [Beneficiary]
     public var spentByFunder: [Int64]
-    /// Benefit of one more rupiah in each funder's budget (dual value).
+    /// Value of one more rupiah in each funder's budget: the budget row's dual
+    /// in the LP relaxation that gives the bound.
     public var marginalValue: [Double]
-    /// Total expected fall in poverty severity, persons × P2 units.
-    public var benefit: Double
-    /// Size of the solved network: arcs (a village×program is one), household
-    /// segments on them, nodes; and arcs of the same problem with one arc per
-    /// household segment, as the MPS export writes it.
-    public var arcs: Int
-    public var segments: Int
-    public var nodes: Int
-    public var pivots: Int
-    public var parallelArcs: Int
-    /// The greedy baseline's benefit: the solve runs that rule for its warm
-    /// start, so the baselines reuse it.
-    public var greedyBenefit: Double = 0
+    /// Σ_h m_h·(E[P] before − E[P] after U_h), persons × the measure.
+    public var objective: Double
+    /// No plan can do better than this (the LP relaxation over household bundles).
+    public var bound: Double
+    public var solve: Solve
+    /// The program solved: the LP relaxation's last columns, integer columns
+    /// marked (what `--export-mps` writes).
+    public var model: SparseProgram
 
-    /// The plan in a few lines: benefit, money, reach and the solve.
+    /// (bound − objective) / bound; 0 when the bound is 0.
+    public var gap: Double { bound > 0 ? max(0, bound - objective) / bound : 0 }
+
+    /// Each reached household's total uplift, rupiah per capita per month.
+    public func uplifts(_ problem: FundAllocationProblem) -> [Int: Double] {
+        var uplift: [Int: Double] = [:]
+        for b in beneficiaries { uplift[b.household, default: 0] += problem.programs[b.program].uplift }
+        return uplift
+    }
+
+    /// Each reached household's gain from all its programs together.
+    public func householdGains(_ problem: FundAllocationProblem) -> [Int: Double] {
+        Dictionary(uniqueKeysWithValues: uplifts(problem).map { ($0.key, problem.households.gain($0.key, uplift: $0.value)) })
+    }
+
+    /// Beneficiary rows village by village (in village order), each village's
+    /// households numbered by priority: 1 = the largest gain (ties: file order).
+    public func prioritised(_ problem: FundAllocationProblem) -> [[(priority: Int, beneficiary: Beneficiary)]] {
+        let gains = householdGains(problem)
+        var byVillage: [Int: [Beneficiary]] = [:]
+        for b in beneficiaries { byVillage[problem.households.village[b.household], default: []].append(b) }
+        return byVillage.keys.sorted().map { v in
+            let rows = byVillage[v]!
+            let order = Set(rows.map(\.household)).sorted { (gains[$0]!, $1) > (gains[$1]!, $0) }
+            let priority = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset + 1) })
+            return rows.sorted { (priority[$0.household]!, $0.program) < (priority[$1.household]!, $1.program) }.map { (priority[$0.household]!, $0) }
+        }
+    }
+
+    /// Distinct households reached.
+    public var householdsReached: Int { Set(beneficiaries.map(\.household)).count }
+
+    /// The plan in a few lines: objective and bound, money, reach and the solve.
     public func summary(_ problem: FundAllocationProblem) -> String {
         let budget = problem.funders.reduce(Int64(0)) { $0 + $1.budget }
-        var lines = [String(format: "Fund allocation: benefit %.6f; Rp %@ of Rp %@ spent on %d funder–village–program lines; %.1f households reached",
-                            benefit, Rupiah.format(spentByFunder.reduce(0, +)), Rupiah.format(budget), rows.count,
-                            reached.reduce(0) { $0 + $1.fraction })]
-        lines.append("network simplex: \(nodes) nodes, \(arcs) arcs carrying \(segments) household segments, \(pivots) pivots")
+        var lines = [String(format: "Fund allocation: objective %.6f, bound %.6f (gap %.4f%%); Rp %@ of Rp %@ spent on %d funder–village–program lines; %d households reached by %d programs",
+                            objective, bound, 100 * gap, Rupiah.format(spentByFunder.reduce(0, +)), Rupiah.format(budget), rows.count,
+                            householdsReached, beneficiaries.count)]
+        lines.append("LP relaxation over household bundles: \(solve.rows) rows, \(solve.columns) columns after \(solve.rounds) rounds of pricing; branch and bound: \(solve.nodes) nodes\(solve.provenOptimal ? ", optimal for those columns" : "")")
         for (f, funder) in problem.funders.enumerated() {
             lines.append(String(format: "  %@: Rp %@ of Rp %@, marginal value %.4g per million rupiah",
                                 funder.id, Rupiah.format(spentByFunder[f]), Rupiah.format(funder.budget), 1e6 * marginalValue[f]))

@@ -1,20 +1,15 @@
 import Foundation
-import NetworkFlow
 import TepatData
 import TepatScoring
 
-/// Fund allocation (Docs/model.md): money from funders to programs in villages.
-/// Reaching household h with program j raises its consumption by u_j, and the
-/// benefit is the fall in its expected poverty severity, b_h = m_h·(P2 before −
-/// P2 after). In each village, a program reaches its households best-benefit
-/// first, so the benefit of money in (v, j) is concave piecewise linear with one
-/// segment per household. Maximising total benefit under budgets, eligibility,
-/// per-village shares, program capacity, floors and caps is a min-cost flow:
-///   source → funder (budget) → funder×village (max share) → village×program
-///   (pillar and area eligibility) → one arc per household segment
-///   (cost −b_h/c_j per rupiah, capacity c_j) → village (floor, cap) → sink,
-/// plus a zero-cost arc from source to sink for money left unspent. Each
-/// village×program's household segments are one convex arc of the network.
+/// Fund allocation (Docs/model.md): which households receive which programs,
+/// and which funder pays each in full. Reaching household h with programs S
+/// raises its consumption by U = Σ_{j∈S} u_j, and the objective is the fall in
+/// the chosen expected FGT measure over all persons (`HouseholdOutcomes`).
+/// Budgets, pillar and area eligibility, per-village shares, floors and caps
+/// hold; a household gets at most one program per deprivation, and only
+/// programs of its own deprivations. `solve()` (FundAllocationProblem+Solve)
+/// returns the best plan with a proven bound.
 public struct FundAllocationProblem: Sendable {
     public struct Funder: Sendable {
         public var id: String
@@ -52,7 +47,8 @@ public struct FundAllocationProblem: Sendable {
         }
     }
 
-    /// One household a program could reach, and what reaching it is worth.
+    /// One household a program could reach, and what reaching it with that
+    /// program alone is worth.
     public struct Segment: Sendable {
         public var household: Int
         public var benefit: Double
@@ -62,8 +58,11 @@ public struct FundAllocationProblem: Sendable {
     public var programs: [Program]
     public var villageCodes: [Int64]
     public var villageNames: [String]
-    /// segments[v][j]: best benefit first.
-    public var segments: [[[Segment]]]
+    /// The households and what an uplift is worth to each.
+    public var households: HouseholdOutcomes
+    /// segments[v][j]: the households of village v eligible for program j (they
+    /// have its deprivation and would gain from it), best single gain first.
+    public private(set) var segments: [[[Segment]]]
     /// Minimum rupiah per village (0: none), e.g. from a floor for a status.
     public var floors: [Int64]
     /// Why each floor is there ("sangat_tertinggal ≥ Rp 50,000,000"), for messages.
@@ -71,12 +70,16 @@ public struct FundAllocationProblem: Sendable {
     /// Maximum rupiah per village (nil: none).
     public var villageCap: Int64?
 
-    public init(funders: [Funder], programs: [Program], villageCodes: [Int64], villageNames: [String], segments: [[[Segment]]]) {
+    /// - Parameter deprivationFlags: per deprivation (`Deprivation.allCases`
+    ///   order), whether each household has it.
+    public init(funders: [Funder], programs: [Program], villageCodes: [Int64], villageNames: [String],
+                households: HouseholdOutcomes, deprivationFlags: [[Bool]]) {
         self.funders = funders
         self.programs = programs
         self.villageCodes = villageCodes
         self.villageNames = villageNames
-        self.segments = segments
+        self.households = households
+        segments = Self.segments(programs: programs, households: households, deprivationFlags: deprivationFlags, villageCount: villageCodes.count)
         floors = Array(repeating: 0, count: villageCodes.count)
         floorReasons = Array(repeating: "", count: villageCodes.count)
     }
@@ -87,41 +90,14 @@ public struct FundAllocationProblem: Sendable {
 
     public func funds(_ f: Int, program j: Int) -> Bool { funders[f].pillars.contains(programs[j].pillar) }
 
-    /// Household segments of every (village, program): each eligible household's
-    /// benefit from program j's uplift, from its predicted log-consumption
-    /// distribution N(μ, σ²). With z' = z − u, (1 − (y+u)/z)₊ = (z'/z)(1 − y/z')₊, so
-    /// P2 after = (z'/z)²·P2(z'): closed form again.
-    /// `deprivationFlags` are the scoring's, in `Deprivation.allCases` order.
-    public static func segments(
-        programs: [Program], households h: HouseholdColumns, deprivationFlags: [[Bool]], scores: HouseholdScores,
-        villageCount: Int, povertyLine z: Double, objective: AllocationObjective = .severity
-    ) -> [[[Segment]]] {
+    /// Each eligible household's gain from program j alone, per village, best first.
+    static func segments(programs: [Program], households: HouseholdOutcomes, deprivationFlags: [[Bool]], villageCount: Int) -> [[[Segment]]] {
         var result = [[[Segment]]](repeating: [[Segment]](repeating: [], count: programs.count), count: villageCount)
         for (j, program) in programs.enumerated() {
             let flags = deprivationFlags[Deprivation.allCases.firstIndex(of: program.deprivation)!]
-            let shifted = z - program.uplift
-            for i in 0..<h.count where flags[i] {
-                // An uplift u is a poverty line of z − u for the household's own
-                // consumption: P0 after = P0(z − u), P1 after = (z − u)/z · P1(z − u),
-                // P2 after = ((z − u)/z)² · P2(z − u).
-                let before: Double
-                switch objective {
-                case .headcount: before = scores.p0[i]
-                case .gap: before = scores.p1[i]
-                case .severity: before = scores.p2[i]
-                }
-                var after = 0.0
-                if shifted > 0 {
-                    let f = ExpectedFGT(mean: scores.logMean[i], sd: scores.logSD[i], logPovertyLine: log(shifted))
-                    let r = shifted / z
-                    switch objective {
-                    case .headcount: after = f.p0
-                    case .gap: after = r * f.p1
-                    case .severity: after = r * r * f.p2
-                    }
-                }
-                let benefit = h.members[i] * max(0, before - after)
-                if benefit > 1e-12 { result[Int(h.village[i])][j].append(Segment(household: i, benefit: benefit)) }
+            for i in 0..<households.count where flags[i] && households.village[i] >= 0 {
+                let benefit = households.gain(i, uplift: program.uplift)
+                if benefit > 1e-12 { result[households.village[i]][j].append(Segment(household: i, benefit: benefit)) }
             }
         }
         for v in 0..<villageCount {
@@ -130,115 +106,6 @@ public struct FundAllocationProblem: Sendable {
             }
         }
         return result
-    }
-
-    /// Arc indices of the network, for reading a solution.
-    public struct NetworkMap: Sendable {
-        public var budgetArc: [Int]
-        /// (funder, village, program) → arc.
-        public var fundingArcs: [(funder: Int, village: Int, program: Int, arc: Int)]
-        /// (village, program) → its convex arc, one segment per household.
-        public var programArcs: [(village: Int, program: Int, arc: Int)]
-        public var villageArcs: [Int]
-        public var unspentArc: Int
-        public var source: Int, sink: Int
-    }
-
-    /// The network: each village×program's households are the segments of one
-    /// convex arc (best benefit first, so the unit costs −b/c rise). The MPS
-    /// export writes `network().0.expanded()`, one arc per household.
-    public func network() -> (network: FlowNetwork, map: NetworkMap) {
-        var net = FlowNetwork()
-        let total = funders.reduce(0) { $0 + $1.budget }
-        let s = net.addNode(supply: total), t = net.addNode(supply: -total)
-        var map = NetworkMap(budgetArc: [], fundingArcs: [], programArcs: [], villageArcs: [], unspentArc: -1, source: s, sink: t)
-        // Money left unspent goes straight to the sink. (First, so the solver's
-        // starting tree carries the budgets on it: every funding choice is then
-        // priced against leaving money unspent from the first pivot on.)
-        map.unspentArc = net.addArc(from: s, to: t, upper: FlowNetwork.unbounded, cost: 0)
-        let funderNode = funders.map { _ in net.addNode() }
-        for (f, funder) in funders.enumerated() { map.budgetArc.append(net.addArc(from: s, to: funderNode[f], upper: funder.budget, cost: 0)) }
-        let villageNode = villageCodes.map { _ in net.addNode() }
-        var programNode = [[Int]](repeating: [Int](repeating: -1, count: programs.count), count: villageCodes.count)
-        for v in villageCodes.indices {
-            for j in programs.indices where !segments[v][j].isEmpty && funders.indices.contains(where: { funds($0, village: v) && funds($0, program: j) }) {
-                let node = net.addNode()
-                programNode[v][j] = node
-                let unitCost = programs[j].unitCost, cost = Double(unitCost)
-                let arc = net.addConvexArc(from: node, to: villageNode[v], segments: segments[v][j].map { (unitCost, -$0.benefit / cost) })
-                map.programArcs.append((v, j, arc))
-            }
-        }
-        for (f, funder) in funders.enumerated() {
-            for v in villageCodes.indices where funds(f, village: v) {
-                let programsHere = programs.indices.filter { funds(f, program: $0) && programNode[v][$0] >= 0 }
-                guard !programsHere.isEmpty else { continue }
-                let node = net.addNode()
-                net.addArc(from: funderNode[f], to: node, upper: funder.limitsVillages ? funder.villageLimit : FlowNetwork.unbounded, cost: 0)
-                for j in programsHere {
-                    map.fundingArcs.append((f, v, j, net.addArc(from: node, to: programNode[v][j], upper: FlowNetwork.unbounded, cost: 0)))
-                }
-            }
-        }
-        for v in villageCodes.indices {
-            map.villageArcs.append(net.addArc(from: villageNode[v], to: t, lower: floors[v], upper: villageCap ?? FlowNetwork.unbounded, cost: 0))
-        }
-        return (net, map)
-    }
-
-    /// Solves the whole problem at once: the network simplex walks each convex
-    /// arc's household segments itself, so no household is left out and no
-    /// second round is needed.
-    public func solve() throws -> FundAllocation {
-        let (net, map) = network()
-        // Warm up with each budget priced at the marginal value of the pooled
-        // problem (BudgetPrices), or failing that at the greedy rule's last
-        // household: the first phase then funds the households the optimum
-        // keeps. On a synthetic province of 4,000 villages the pooled prices
-        // (with the reverse network, see NetworkSimplex.solve) need less than
-        // half the pivots of the greedy rule's.
-        var warmUp = [Double](repeating: 0, count: net.arcCount)
-        let greedy = Baselines.greedyRun(self)
-        let prices = BudgetPrices.estimate(self, rough: greedy.prices) ?? greedy.prices
-        for f in funders.indices { warmUp[map.budgetArc[f]] = prices[f] }
-        let solution = NetworkSimplex.solve(net, warmUp: warmUp, reversed: true)
-        guard solution.status == .optimal else { throw AllocationError.infeasible(explainInfeasibility()) }
-        var plan = read(solution, net, map)
-        plan.greedyBenefit = greedy.benefit
-        return plan
-    }
-
-    private func read(_ solution: FlowSolution, _ net: FlowNetwork, _ map: NetworkMap) -> FundAllocation {
-        var rows: [FundAllocation.Row] = []
-        for (f, v, j, arc) in map.fundingArcs where solution.flow[arc] > 0 {
-            let amount = solution.flow[arc]
-            rows.append(.init(funder: f, village: v, program: j, amount: amount, households: Double(amount) / Double(programs[j].unitCost)))
-        }
-        // A program arc's flow fills its households best first: whole ones, then
-        // at most one in part.
-        var reached: [(household: Int, program: Int, fraction: Double)] = []
-        for (v, j, arc) in map.programArcs where solution.flow[arc] > 0 {
-            let unitCost = programs[j].unitCost
-            let (whole, part) = solution.flow[arc].quotientAndRemainder(dividingBy: unitCost)
-            for k in 0..<Int(whole) { reached.append((segments[v][j][k].household, j, 1)) }
-            if part > 0 { reached.append((segments[v][j][Int(whole)].household, j, Double(part) / Double(unitCost))) }
-        }
-        let spent = funders.indices.map { solution.flow[map.budgetArc[$0]] }
-        // Marginal value of a funder's rupiah: how much the optimum improves if its
-        // budget grows by one (per-village limits held at their rupiah values),
-        // i.e. minus the cost of the cheapest residual path from the funder to the
-        // sink (0 when its budget does not bind).
-        let paths = ResidualPaths(network: net, solution: solution)
-        let marginal = funders.indices.map { f -> Double in
-            guard spent[f] == funders[f].budget else { return 0 }
-            return max(0, -(paths.cost(from: net.head[map.budgetArc[f]], to: map.sink) ?? 0))
-        }
-        let householdSegments = map.programArcs.reduce(0) { $0 + net.segments(of: $1.arc).count }
-        return FundAllocation(
-            rows: rows.sorted { ($0.funder, villageCodes[$0.village], $0.program) < ($1.funder, villageCodes[$1.village], $1.program) },
-            reached: reached, spentByFunder: spent, marginalValue: marginal, benefit: -solution.totalCost,
-            arcs: net.arcCount, segments: householdSegments, nodes: net.nodeCount, pivots: solution.pivots,
-            parallelArcs: net.arcCount - map.programArcs.count + householdSegments)
     }
 
     /// Which constraints conflict: a village whose floor exceeds all that can

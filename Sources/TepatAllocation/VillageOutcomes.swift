@@ -1,42 +1,39 @@
 import Foundation
 import TepatScoring
 
-/// Expected P0, P1, P2 of every village before and after a plan. A reached
-/// household's consumption rises by the uplifts of the programs that reach it
-/// (a partly funded household by that fraction); with z' = z − U, the closed
-/// forms give P0 = P0(z'), P1 = (z'/z)·P1(z'), P2 = (z'/z)²·P2(z').
+/// Expected P0, P1, P2 of every village before and after a plan: each
+/// reached household's uplifts add, and its expected FGT after follows in
+/// closed form (HouseholdOutcomes), so the fall in the objective's measure
+/// over all persons is the plan's objective.
 public struct VillageOutcomes: Sendable {
     public var funds: [Int64]
     public var before: [ExpectedFGT]
     public var after: [ExpectedFGT]
     public var overallBefore: ExpectedFGT
     public var overallAfter: ExpectedFGT
+    /// Distinct households reached per village.
+    public var householdsReached: [Int]
+    /// Persons in the scored households.
+    public var persons: Double
 
-    public init(problem: FundAllocationProblem, plan: FundAllocation, households h: HouseholdColumns, scores: HouseholdScores, povertyLine z: Double) {
-        var uplift = [Double](repeating: 0, count: h.count)
-        for r in plan.reached { uplift[r.household] += r.fraction * problem.programs[r.program].uplift }
-        let v = problem.villageCodes.count
+    public init(problem: FundAllocationProblem, plan: FundAllocation) {
+        let h = problem.households, v = problem.villageCodes.count
+        let uplift = plan.uplifts(problem)
         var funds = [Int64](repeating: 0, count: v)
         for row in plan.rows { funds[row.village] += row.amount }
+        var reached = [Int](repeating: 0, count: v)
+        for i in uplift.keys { reached[h.village[i]] += 1 }
         var persons = [Double](repeating: 0, count: v)
-        var before = [ExpectedFGT](repeating: ExpectedFGT(p0: 0, p1: 0, p2: 0), count: v), after = before
-        var totalPersons = 0.0
-        var overallBefore = ExpectedFGT(p0: 0, p1: 0, p2: 0), overallAfter = overallBefore
-        for i in 0..<h.count {
-            let k = Int(h.village[i]), m = h.members[i]
-            var a = ExpectedFGT(p0: scores.p0[i], p1: scores.p1[i], p2: scores.p2[i])
-            if uplift[i] > 0 {
-                let shifted = z - uplift[i]
-                if shifted <= 0 { a = ExpectedFGT(p0: 0, p1: 0, p2: 0) } else {
-                    let f = ExpectedFGT(mean: scores.logMean[i], sd: scores.logSD[i], logPovertyLine: log(shifted))
-                    a = ExpectedFGT(p0: f.p0, p1: shifted / z * f.p1, p2: (shifted / z) * (shifted / z) * f.p2)
-                }
-            }
+        let zero = ExpectedFGT(p0: 0, p1: 0, p2: 0)
+        var before = [ExpectedFGT](repeating: zero, count: v), after = before
+        var totalPersons = 0.0, overallBefore = zero, overallAfter = zero
+        func add(_ sum: inout ExpectedFGT, _ x: ExpectedFGT, _ m: Double) { sum.p0 += m * x.p0; sum.p1 += m * x.p1; sum.p2 += m * x.p2 }
+        for i in 0..<h.count where h.village[i] >= 0 {
+            let k = h.village[i], m = h.members[i]
+            let a = uplift[i].map { h.after(i, uplift: $0) } ?? h.before[i]
             persons[k] += m; totalPersons += m
-            before[k].p0 += m * scores.p0[i]; before[k].p1 += m * scores.p1[i]; before[k].p2 += m * scores.p2[i]
-            after[k].p0 += m * a.p0; after[k].p1 += m * a.p1; after[k].p2 += m * a.p2
-            overallBefore.p0 += m * scores.p0[i]; overallBefore.p1 += m * scores.p1[i]; overallBefore.p2 += m * scores.p2[i]
-            overallAfter.p0 += m * a.p0; overallAfter.p1 += m * a.p1; overallAfter.p2 += m * a.p2
+            add(&before[k], h.before[i], m); add(&after[k], a, m)
+            add(&overallBefore, h.before[i], m); add(&overallAfter, a, m)
         }
         func scaled(_ x: ExpectedFGT, _ n: Double) -> ExpectedFGT { n > 0 ? ExpectedFGT(p0: x.p0 / n, p1: x.p1 / n, p2: x.p2 / n) : x }
         self.funds = funds
@@ -44,14 +41,11 @@ public struct VillageOutcomes: Sendable {
         self.after = zip(after, persons).map { scaled($0, $1) }
         self.overallBefore = scaled(overallBefore, totalPersons)
         self.overallAfter = scaled(overallAfter, totalPersons)
+        self.householdsReached = reached
         self.persons = totalPersons
     }
 
-    /// Persons in the scored households.
-    public var persons: Double
-
-    /// The fall in the objective's measure over all persons (persons × P),
-    /// with every household's uplifts combined.
+    /// The fall in the objective's measure over all persons (persons × P).
     public func fall(_ objective: AllocationObjective) -> Double {
         switch objective {
         case .headcount: return persons * (overallBefore.p0 - overallAfter.p0)

@@ -112,7 +112,7 @@ extension Tepat {
         @Option(name: .customLong("opds-per-village"), help: "How many OPDs may accompany one village (default \(defaults.assignment.opdsPerVillage)).")
         var opdsPerVillage: Int?
 
-        @Option(name: .customLong("export-mps"), help: ArgumentHelp("Write the fund-allocation linear program here (free MPS; minimises the negated benefit).", valueName: "FILE"))
+        @Option(name: .customLong("export-mps"), help: ArgumentHelp("Write the fund-allocation program solved here (free MPS, integer columns marked, money in millions of rupiah; minimises the negated objective). Any MIP solver's optimum on it lies between allocation.objective and allocation.bound.", valueName: "FILE"))
         var exportMPS: String?
 
         @Option(help: ArgumentHelp("Run store (SQLite) that records the run; default $TEPAT_STORE, else ~/.local/share/tepat/runs.sqlite.", valueName: "FILE"))

@@ -12,7 +12,7 @@ public struct AllocationOptions: Sendable {
     public var villageCap: Int64? = nil
     /// How many OPDs may accompany one village.
     public var opdsPerVillage = Scenario.AssignmentSettings().opdsPerVillage
-    /// Write the allocation LP here (free MPS).
+    /// Write the allocation MIP here (free MPS, integer columns marked).
     public var exportMPS: String? = nil
     /// OPDs and funders taking part, by id (nil: every row of the file).
     public var opds: [String]? = nil
@@ -76,12 +76,11 @@ public enum AllocationStage {
                 id: programIDs[i], pillar: programPillars[i], unitCost: Int64(costs[i].rounded()),
                 deprivation: Deprivation(rawValue: deprivations[i])!, uplift: uplifts[i])
         }
-        let segments = FundAllocationProblem.segments(
-            programs: programs, households: result.registry, deprivationFlags: result.deprivationFlags, scores: result.households,
-            villageCount: result.villages.count, povertyLine: result.options.povertyLine, objective: options.objective)
+        let households = HouseholdOutcomes(
+            households: result.registry, scores: result.households, povertyLine: result.options.povertyLine, objective: options.objective)
         var problem = FundAllocationProblem(
             funders: funders, programs: programs, villageCodes: result.villages.codes.map(\.value),
-            villageNames: result.villages.names, segments: segments)
+            villageNames: result.villages.names, households: households, deprivationFlags: result.deprivationFlags)
         for (status, amount) in options.floors {
             for v in 0..<result.villages.count where result.villages.idmStatus[v] == status {
                 problem.floors[v] = amount

@@ -1,4 +1,4 @@
-import NetworkFlow
+import LinearProgram
 import TepatAllocation
 import TepatData
 import TepatScoring
@@ -32,11 +32,10 @@ extension PlanRun {
             clock.lap("allocation_setup")
             let plan = try problem.solve()
             clock.lap("allocation_solve")
-            decisions.outcomes = VillageOutcomes(problem: problem, plan: plan, households: result.registry, scores: result.households,
-                                                 povertyLine: options.povertyLine)
-            decisions.baselines = Baselines.benefits(problem: problem, plan: plan, poorPersons: result.measures.poorPersons,
-                                                     idmStatus: result.villages.idmStatus)
-            if let path = allocation.exportMPS { try MPSWriter.write(problem.network().network.expanded(), name: "TEPAT_ALLOCATION", to: path) }
+            decisions.outcomes = VillageOutcomes(problem: problem, plan: plan)
+            decisions.baselines = Baselines.objectives(problem: problem, poorPersons: result.measures.poorPersons,
+                                                       idmStatus: result.villages.idmStatus)
+            if let path = allocation.exportMPS { try MPSFile.write(plan.model, name: "TEPAT_ALLOCATION", to: path) }
             decisions.allocationProblem = problem
             decisions.plan = plan
             clock.lap("allocation_report")

@@ -13,6 +13,8 @@ extension PlanRun {
         }
         if let problem = d.allocationProblem, let plan = d.plan, let outcomes = d.outcomes {
             try AllocationOutputs.writeAllocation(problem, plan, villages: result.villages, to: directory.file("allocation.csv"))
+            try AllocationOutputs.writeBeneficiaries(problem, plan, ids: result.registry.ids, scores: result.households, villages: result.villages,
+                                                     to: directory.file("beneficiaries.csv"))
             try AllocationOutputs.writeVillagesAfter(outcomes, villages: result.villages, order: result.ranking.order, to: directory.file("villages_after.csv"))
             try AllocationOutputs.writeFunders(problem, plan, to: directory.file("funders_summary.csv"))
         }
@@ -68,7 +70,7 @@ extension PlanRun {
             directory: directory.path, dataDirectory: URL(fileURLWithPath: dataDirectory).standardizedFileURL.path,
             seed: options.seed, scenario: scenarioText ?? "", inputs: scored.data.files.map { ($0.name, $0.rows) },
             checksums: checksums, villages: result.villages.count, households: result.householdCount,
-            p0: result.overall.p0, poorPersons: result.overallPoorPersons, objective: d.plan?.benefit,
+            p0: result.overall.p0, poorPersons: result.overallPoorPersons, objective: d.plan?.objective,
             spent: d.plan?.spentByFunder.reduce(0, +), seconds: seconds)
         return try recorder(record) { try directory.commit() }
     }

@@ -69,6 +69,11 @@ public struct RunComparison {
         }
         figures.append(Figure(name: "villages funded", a: String(villages.filter { $0.fundsA > 0 }.count),
                               b: String(villages.filter { $0.fundsB > 0 }.count)))
+        if let ha = try Self.beneficiaryHouseholds(a), let hb = try Self.beneficiaryHouseholds(b) {
+            let both = ha.intersection(hb).count
+            figures.append(Figure(name: "beneficiary households in both plans", a: String(both), b: String(both)))
+            figures.append(Figure(name: "beneficiary households in this plan only", a: String(ha.count - both), b: String(hb.count - both)))
+        }
         scenarioChanges = try Self.scenarioDifferences(a, b)
     }
 
@@ -82,9 +87,13 @@ public struct RunComparison {
 
     static let figureNames: [(String, [String])] = [
         ("allocation objective (persons × P2)", ["allocation", "objective"]),
+        ("allocation bound", ["allocation", "bound"]),
+        ("allocation gap", ["allocation", "gap"]),
+        ("objective measure", ["allocation", "objective_measure"]),
         ("spent (Rp)", ["allocation", "spent_rp"]),
         ("budget (Rp)", ["allocation", "budget_rp"]),
         ("households reached", ["allocation", "households_reached"]),
+        ("programs delivered", ["allocation", "programs_delivered"]),
         ("P0 before", ["overall", "p0"]),
         ("P0 after", ["allocation", "p0_after"]),
         ("P2 after", ["allocation", "p2_after"]),
@@ -95,6 +104,17 @@ public struct RunComparison {
     ]
 
     // MARK: - Reading run directories
+
+    /// The households of beneficiaries.csv, or nil for a run without one.
+    static func beneficiaryHouseholds(_ dir: String) throws -> Set<String>? {
+        let path = (dir as NSString).appendingPathComponent("beneficiaries.csv")
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let table = try CSVReader.records(path: path)
+        guard let id = table.header.firstIndex(of: "household_id") else {
+            throw DataErrors(DataProblem(file: path, message: "missing household_id column"))
+        }
+        return Set(table.rows.map { $0[id] })
+    }
 
     struct VillageRow { var name: String; var kecamatan: String; var rank: Int; var funds: Int64; var p0: Double? }
 

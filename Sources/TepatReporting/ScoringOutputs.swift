@@ -103,8 +103,8 @@ public enum ScoringOutputs {
             w.integer(h.desil[i])
             w.number(h.p0[i])
             if r.method == .pmt {
-                w.number(h.logMean[i], decimals: 9)
-                w.number(h.logSD[i], decimals: 9)
+                w.number(h.logMean[i], decimals: 12)
+                w.number(h.logSD[i], decimals: 12)
             } else {
                 w.empty(); w.empty()
             }
@@ -124,8 +124,8 @@ public enum ScoringOutputs {
             w.integer(Int64(exp(r.logMean).rounded()))
             w.integer(streamed.deciles(r))
             w.number(r.p0)
-            w.number(r.logMean, decimals: 9)
-            w.number(r.logSD, decimals: 9)
+            w.number(r.logMean, decimals: 12)
+            w.number(r.logSD, decimals: 12)
             try w.endRow()
         }
         try w.close()

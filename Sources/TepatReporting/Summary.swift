@@ -126,9 +126,10 @@ public enum RunSummary {
         return pairs
     }
 
-    /// The allocation block: objective (total expected fall in poverty severity,
-    /// persons × P2), money, the baselines' objectives and how much more the
-    /// optimum achieves than each, before/after poverty, and the problem's size.
+    /// The allocation block: objective (the plan's fall in the measure over all
+    /// persons), the bound no plan can beat and the gap, money, the baselines'
+    /// objectives on the same outcome and how much more the plan achieves than
+    /// each, before/after poverty, and the solve.
     public static func allocation(
         problem: FundAllocationProblem, plan: FundAllocation, outcomes: VillageOutcomes,
         baselines: [(BaselineRule, Double)], objective: AllocationObjective
@@ -136,23 +137,25 @@ public enum RunSummary {
         let budget = problem.funders.reduce(Int64(0)) { $0 + $1.budget }
         let spent = plan.spentByFunder.reduce(0, +)
         return .object([
-            ("objective", .number(plan.benefit, decimals: 9)),
+            ("objective", .number(plan.objective, decimals: 9)),
+            ("bound", .number(plan.bound, decimals: 9)),
+            ("gap", .number(plan.gap, decimals: 9)),
             ("objective_measure", .string(objective.rawValue)),
             ("objective_units", .string(objective.units + "; the exported MPS minimises its negative")),
-            // The objective adds each program's benefit separately (Docs/model.md). A household
-            // reached by several programs gains their uplifts together, which lowers P2 by less
-            // than the sum (and P0 by more), so the fall the plan achieves is reported beside it.
-            ("outcome_fall", .number(outcomes.fall(objective), decimals: 9)),
             ("spent_rp", .integer(Int(spent))), ("budget_rp", .integer(Int(budget))),
             ("baselines", .object(baselines.map { ($0.0.rawValue, .number($0.1, decimals: 9)) })),
-            ("improvement_over_baselines", .object(baselines.map { ($0.0.rawValue, .number($0.1 > 0 ? plan.benefit / $0.1 - 1 : 0)) })),
+            ("improvement_over_baselines", .object(baselines.map { ($0.0.rawValue, .number($0.1 > 0 ? plan.objective / $0.1 - 1 : 0)) })),
             ("p0_before", .number(outcomes.overallBefore.p0)), ("p0_after", .number(outcomes.overallAfter.p0)),
             ("p2_before", .number(outcomes.overallBefore.p2)), ("p2_after", .number(outcomes.overallAfter.p2)),
-            ("households_reached", .number(plan.reached.reduce(0) { $0 + $1.fraction }, decimals: 2)),
-            ("arcs", .integer(plan.parallelArcs)), ("nodes", .integer(plan.nodes)),
-            ("solver", .object([("method", .string("network simplex, one convex arc per village and program")),
-                                ("convex_network_arcs", .integer(plan.arcs)), ("household_segments", .integer(plan.segments)),
-                                ("pivots", .integer(plan.pivots))])),
+            ("households_reached", .integer(plan.householdsReached)),
+            ("programs_delivered", .integer(plan.beneficiaries.count)),
+            ("solver", .object([
+                ("method", .string("LP relaxation over household bundles by column generation (COIN-OR Clp), then "
+                    + (plan.solve.branchAndBound ? "branch and cut from its rounding (COIN-OR Cbc)" : "rounding of its optimum to whole households"))),
+                ("pricing_rounds", .integer(plan.solve.rounds)), ("rows", .integer(plan.solve.rows)), ("columns", .integer(plan.solve.columns)),
+                ("lp_iterations", .integer(plan.solve.lpIterations)), ("nodes", .integer(plan.solve.nodes)),
+                ("proven_optimal", .bool(plan.solve.provenOptimal)),
+            ])),
         ])
     }
 

@@ -1,134 +1,222 @@
 import XCTest
 @testable import TepatAllocation
-import NetworkFlow
-import TestLP
 @testable import TepatData
 @testable import TepatScoring
 
+/// The fund allocation in whole households: against brute force on tiny
+/// scenarios, every constraint on random ones, the objective against an
+/// independent numerical integral, and the infeasibility messages.
 final class FundAllocationTests: XCTestCase {
-    func randomProblem(_ rng: inout NormalSampler) -> FundAllocationProblem {
-        let villages = 1 + rng.index(3), programCount = 1 + rng.index(2)
-        let pillars = ["health", "housing"]
-        let programs = (0..<programCount).map { j in
-            FundAllocationProblem.Program(id: "P\(j)", pillar: pillars[j], unitCost: Int64(2 + rng.index(4)), deprivation: j == 0 ? .health : .housing, uplift: 1)
+    static let z = 100.0
+
+    /// Households with ln consumption N(μ, σ²), their expected FGT before in closed form.
+    func outcomes(village: [Int], members: [Double], mean: [Double], sd: [Double], objective: AllocationObjective = .severity) -> HouseholdOutcomes {
+        let before = zip(mean, sd).map { ExpectedFGT(mean: $0, sd: $1, logPovertyLine: log(Self.z)) }
+        return HouseholdOutcomes(village: village, members: members, logMean: mean, logSD: sd, before: before, povertyLine: Self.z, objective: objective)
+    }
+
+    /// E[((1 − (Y + U)/z)₊)^α] for ln Y ~ N(μ, σ²), by Simpson's rule over the
+    /// standard normal on [−9, 9] (error far below 1e-10 here): independent of
+    /// the closed forms the solver uses.
+    func integratedFGT(alpha: Int, mean: Double, sd: Double, uplift: Double) -> Double {
+        let n = 40_000, a = -9.0, h = 18.0 / Double(n)
+        var sum = 0.0
+        for i in 0...n {
+            let t = a + Double(i) * h
+            let shortfall = max(0, 1 - (exp(mean + sd * t) + uplift) / Self.z)
+            let f = (alpha == 0 ? (shortfall > 0 ? 1 : 0) : pow(shortfall, Double(alpha))) * exp(-t * t / 2) / (2 * Double.pi).squareRoot()
+            sum += f * (i == 0 || i == n ? 1 : i % 2 == 1 ? 4 : 2)
         }
-        let funders = (0..<(1 + rng.index(3))).map { f -> FundAllocationProblem.Funder in
-            let eligible: Set<String> = rng.index(3) == 0 ? ["health"] : ["health", "housing"]
-            let area: Set<Int64> = rng.index(3) == 0 ? [351401] : []
-            return .init(id: "F\(f)", name: "F\(f)", kind: "csr", budget: Int64(3 + rng.index(14)), pillars: eligible, kecamatan: area,
-                         maxSharePerVillage: rng.index(2) == 0 ? 1 : 0.5)
+        return sum * h / 3
+    }
+
+    /// Two programs of different deprivations for one household: the plan's
+    /// objective is the fall from both uplifts together, computed by
+    /// integration, not the sum of each alone (which is larger for P2).
+    func testObjectiveIsTheCombinedOutcome() throws {
+        let programs = [
+            FundAllocationProblem.Program(id: "RTLH", pillar: "housing", unitCost: 10, deprivation: .housing, uplift: 20),
+            FundAllocationProblem.Program(id: "JAMBAN", pillar: "environment", unitCost: 5, deprivation: .sanitation, uplift: 10),
+        ]
+        let funder = FundAllocationProblem.Funder(id: "APBD", name: "APBD", kind: "apbd", budget: 15, pillars: ["housing", "environment"])
+        let h = outcomes(village: [0], members: [4], mean: [log(70)], sd: [0.4])
+        var flags = Deprivation.allCases.map { _ in [false] }
+        flags[0] = [true]; flags[1] = [true]
+        let p = FundAllocationProblem(funders: [funder], programs: programs, villageCodes: [3514012001], villageNames: ["A"], households: h, deprivationFlags: flags)
+        let plan = try p.solve()
+        XCTAssertEqual(plan.beneficiaries.map(\.program).sorted(), [0, 1])
+        let before = integratedFGT(alpha: 2, mean: log(70), sd: 0.4, uplift: 0)
+        let both = 4 * (before - integratedFGT(alpha: 2, mean: log(70), sd: 0.4, uplift: 30))
+        let separately = 4 * (2 * before - integratedFGT(alpha: 2, mean: log(70), sd: 0.4, uplift: 20) - integratedFGT(alpha: 2, mean: log(70), sd: 0.4, uplift: 10))
+        XCTAssertEqual(plan.objective, both, accuracy: 1e-9 * both)
+        XCTAssertLessThan(both, separately - 1e-3, "P2 is convex in consumption: together less than the sum")
+        XCTAssertEqual(VillageOutcomes(problem: p, plan: plan).fall(.severity), plan.objective, accuracy: 1e-12)
+        XCTAssertGreaterThanOrEqual(plan.bound, plan.objective)
+    }
+
+    /// A random tiny scenario: two villages in two kecamatan, two alternative
+    /// housing programs and one health program, funders with pillars, areas,
+    /// shares, a floor or a cap now and then.
+    func randomProblem(_ rng: inout NormalSampler, households count: Int) -> FundAllocationProblem {
+        let programs = [
+            FundAllocationProblem.Program(id: "RTLH", pillar: "housing", unitCost: Int64(3 + rng.index(4)), deprivation: .housing, uplift: 10 + Double(rng.index(20))),
+            FundAllocationProblem.Program(id: "LANTAI", pillar: "housing", unitCost: Int64(1 + rng.index(3)), deprivation: .housing, uplift: 3 + Double(rng.index(8))),
+            FundAllocationProblem.Program(id: "JKN", pillar: "health", unitCost: Int64(1 + rng.index(4)), deprivation: .health, uplift: 5 + Double(rng.index(10))),
+        ]
+        let funders = (0..<(1 + rng.index(2))).map { f -> FundAllocationProblem.Funder in
+            let pillars: Set<String> = rng.index(3) == 0 ? ["health"] : ["health", "housing"]
+            return .init(id: "F\(f)", name: "F\(f)", kind: "csr", budget: Int64(4 + rng.index(12)), pillars: pillars,
+                         kecamatan: rng.index(3) == 0 ? [351401] : [], maxSharePerVillage: rng.index(2) == 0 ? 1 : 0.6)
         }
-        let codes = (0..<villages).map { Int64(rng.index(2) == 0 ? 351401 : 351402) * 10_000 + 2001 + Int64($0) }
-        var household = 0
-        let segments: [[[FundAllocationProblem.Segment]]] = codes.map { _ in
-            programs.map { _ in
-                (0..<rng.index(4)).map { _ in
-                    household += 1
-                    return FundAllocationProblem.Segment(household: household, benefit: Double(1 + rng.index(20)) / 7)
-                }.sorted { $0.benefit > $1.benefit }
-            }
-        }
-        var p = FundAllocationProblem(funders: funders, programs: programs, villageCodes: codes, villageNames: codes.map { "V\($0)" }, segments: segments)
-        for v in 0..<villages where rng.index(4) == 0 { p.floors[v] = Int64(rng.index(5)); p.floorReasons[v] = "test ≥ \(p.floors[v])" }
-        if rng.index(4) == 0 { p.villageCap = Int64(4 + rng.index(8)) }
+        let village = (0..<count).map { _ in rng.index(2) }
+        let h = outcomes(village: village, members: (0..<count).map { _ in Double(1 + rng.index(5)) },
+                         mean: (0..<count).map { _ in log(40 + Double(rng.index(70))) }, sd: (0..<count).map { _ in 0.2 + 0.1 * Double(rng.index(4)) })
+        var flags = Deprivation.allCases.map { _ in [Bool](repeating: false, count: count) }
+        for i in 0..<count { flags[0][i] = rng.index(3) > 0; flags[5][i] = rng.index(2) == 0 }
+        var p = FundAllocationProblem(funders: funders, programs: programs, villageCodes: [3514012001, 3514022001], villageNames: ["Satu", "Dua"],
+                                      households: h, deprivationFlags: flags)
+        for v in 0..<2 where rng.index(4) == 0 { p.floors[v] = Int64(1 + rng.index(4)); p.floorReasons[v] = "test ≥ \(p.floors[v])" }
+        if rng.index(4) == 0 { p.villageCap = Int64(3 + rng.index(8)) }
         return p
     }
 
-    /// Docs/model.md written directly as an LP over its own variables (x_{f,v,j},
-    /// s_{v,j,k}), independent of the network construction.
-    func independentLP(_ p: FundAllocationProblem) -> DenseLP.Outcome {
-        var columns: [(cost: Double, upper: Double)] = []
-        var x: [[Int: Int]] = []  // per funder: (v * 10 + j) → column
+    /// Every plan: eligibility (deprivation, pillar, area), one program per
+    /// deprivation, whole units paid by one funder, budgets, shares, floors and
+    /// cap; the objective recomputed by integration; bound ≥ objective.
+    func assertFeasible(_ p: FundAllocationProblem, _ plan: FundAllocation, flags: [[Bool]], _ label: String) {
+        var spent = [Int64](repeating: 0, count: p.funders.count), village = [Int64](repeating: 0, count: 2)
+        var share = [[Int64]](repeating: [0, 0], count: p.funders.count)
+        var served = Set<[Int]>(), uplift: [Int: Double] = [:]
+        for b in plan.beneficiaries {
+            let j = b.program, v = p.households.village[b.household], c = p.programs[j].unitCost
+            XCTAssertTrue(flags[Deprivation.allCases.firstIndex(of: p.programs[j].deprivation)!][b.household], "\(label): not deprived")
+            XCTAssertTrue(p.funds(b.funder, program: j) && p.funds(b.funder, village: v), "\(label): funder may not pay")
+            XCTAssertTrue(served.insert([b.household, Deprivation.allCases.firstIndex(of: p.programs[j].deprivation)!]).inserted, "\(label): two programs of one deprivation")
+            spent[b.funder] += c; village[v] += c; share[b.funder][v] += c
+            uplift[b.household, default: 0] += p.programs[j].uplift
+        }
         for f in p.funders.indices {
-            var map: [Int: Int] = [:]
-            for v in p.villageCodes.indices where p.funds(f, village: v) {
-                for j in p.programs.indices where p.funds(f, program: j) {
-                    map[v * 10 + j] = columns.count
-                    columns.append((0, .infinity))
-                }
-            }
-            x.append(map)
+            XCTAssertLessThanOrEqual(spent[f], p.funders[f].budget, label)
+            XCTAssertEqual(spent[f], plan.spentByFunder[f], label)
+            for v in 0..<2 { XCTAssertLessThanOrEqual(share[f][v], p.funders[f].villageLimit, label) }
         }
-        var s: [[[Int]]] = p.segments.map { $0.map { _ in [] } }
-        for v in p.segments.indices {
-            for j in p.programs.indices {
-                for segment in p.segments[v][j] {
-                    s[v][j].append(columns.count)
-                    columns.append((-segment.benefit / Double(p.programs[j].unitCost), Double(p.programs[j].unitCost)))
-                }
-            }
+        for v in 0..<2 {
+            XCTAssertGreaterThanOrEqual(village[v], p.floors[v], label)
+            if let cap = p.villageCap { XCTAssertLessThanOrEqual(village[v], cap, label) }
         }
-        var rows: [[Int: Double]] = [], rhs: [Double] = []
-        func slack(_ sign: Double) -> Int { columns.append((0, .infinity)); return columns.count - 1 }
-        for f in p.funders.indices {  // budget
-            var row: [Int: Double] = [:]
-            for (_, c) in x[f] { row[c] = 1 }
-            row[slack(1)] = 1
-            rows.append(row); rhs.append(Double(p.funders[f].budget))
-            for v in p.villageCodes.indices where p.funds(f, village: v) {  // share
-                var share: [Int: Double] = [:]
-                for j in p.programs.indices { if let c = x[f][v * 10 + j] { share[c] = 1 } }
-                share[slack(1)] = 1
-                rows.append(share); rhs.append(Double(p.funders[f].villageLimit))
-            }
+        for row in plan.rows { XCTAssertEqual(row.amount, Int64(row.households) * p.programs[row.program].unitCost, label) }
+        let objective = uplift.reduce(0.0) { sum, item in
+            let (h, u) = item, m = p.households.members[h], mu = p.households.logMean[h], s = p.households.logSD[h]
+            return sum + m * (integratedFGT(alpha: 2, mean: mu, sd: s, uplift: 0) - integratedFGT(alpha: 2, mean: mu, sd: s, uplift: u))
         }
-        for v in p.villageCodes.indices {
-            for j in p.programs.indices {  // money in = money used by segments
-                var row: [Int: Double] = [:]
-                for f in p.funders.indices { if let c = x[f][v * 10 + j] { row[c] = 1 } }
-                for c in s[v][j] { row[c] = -1 }
-                rows.append(row); rhs.append(0)
-            }
-            var total: [Int: Double] = [:]  // floor
-            for j in p.programs.indices { for c in s[v][j] { total[c] = 1 } }
-            var floorRow = total
-            floorRow[slack(-1)] = -1
-            rows.append(floorRow); rhs.append(Double(p.floors[v]))
-            if let cap = p.villageCap {
-                var capRow = total
-                capRow[slack(1)] = 1
-                rows.append(capRow); rhs.append(Double(cap))
-            }
-        }
-        let a = rows.map { row in (0..<columns.count).map { row[$0] ?? 0 } }
-        return DenseLP(c: columns.map(\.cost), a: a, b: rhs, upper: columns.map(\.upper)).solve()
+        XCTAssertEqual(plan.objective, objective, accuracy: 1e-8 * max(1, objective), label)
+        XCTAssertGreaterThanOrEqual(plan.bound + 1e-9, plan.objective, label)
     }
 
-    /// The optimum equals the independent LP's to 1e-9 relative on 600 random
-    /// small scenarios (funders with areas and shares, floors, caps).
-    func testOptimumEqualsIndependentLP() throws {
-        var rng = NormalSampler(seed: 8, stream: 21)
-        var optimal = 0, infeasible = 0
-        for instance in 0..<600 {
-            let p = randomProblem(&rng)
-            switch independentLP(p) {
-            case .infeasible:
+    /// Brute force over every plan of four households (each: a bundle of at
+    /// most one housing and one health program, each paid by one funder): the
+    /// solve's objective is the best, and its bound is above it.
+    func testMatchesBruteForceOnRandomScenarios() throws {
+        var rng = NormalSampler(seed: 17, stream: 2)
+        var checked = 0, infeasible = 0
+        for instance in 0..<120 {
+            let p = randomProblem(&rng, households: 4)
+            let flags = flagsOf(p)
+            let best = bruteForce(p, flags: flags)
+            var settings = FundAllocationProblem.SolveSettings()
+            settings.relativeGap = 1e-9
+            guard let best else {
+                XCTAssertThrowsError(try p.solve(settings), "instance \(instance)")
                 infeasible += 1
-                XCTAssertThrowsError(try p.solve(), "instance \(instance)")
-            case .optimal(let value):
-                optimal += 1
-                let plan = try p.solve()
-                XCTAssertEqual(plan.benefit, -value, accuracy: 1e-9 * max(1, abs(value)), "instance \(instance)")
-                // The plan respects every constraint it reports.
-                for (f, funder) in p.funders.enumerated() { XCTAssertLessThanOrEqual(plan.spentByFunder[f], funder.budget) }
-                var byFunderVillage: [Int: Int64] = [:]
-                for row in plan.rows {
-                    XCTAssertTrue(p.funds(row.funder, village: row.village) && p.funds(row.funder, program: row.program))
-                    byFunderVillage[row.funder * 100 + row.village, default: 0] += row.amount
-                }
-                for (key, amount) in byFunderVillage { XCTAssertLessThanOrEqual(amount, p.funders[key / 100].villageLimit) }
+                continue
+            }
+            let plan = try p.solve(settings)
+            assertFeasible(p, plan, flags: flags, "instance \(instance)")
+            XCTAssertEqual(plan.objective, best, accuracy: 1e-9 * max(1, best), "instance \(instance)")
+            XCTAssertGreaterThanOrEqual(plan.bound, best - 1e-9, "instance \(instance)")
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 80)
+        XCTAssertGreaterThan(infeasible, 0, "floors and caps make some scenarios infeasible")
+    }
+
+    /// Larger random scenarios, solved both ways (branch and cut, and the
+    /// rounding alone): every constraint holds, the objective is the outcome,
+    /// and the rounding's gap to the bound is what it reports.
+    func testEveryConstraintHoldsOnRandomScenarios() throws {
+        var rng = NormalSampler(seed: 29, stream: 4)
+        var solved = 0
+        for instance in 0..<40 {
+            let p = randomProblem(&rng, households: 30)
+            let flags = flagsOf(p)
+            for proving in [5_000, 0] {
+                var settings = FundAllocationProblem.SolveSettings()
+                settings.provingColumns = proving
+                guard let plan = try? p.solve(settings) else { continue }
+                assertFeasible(p, plan, flags: flags, "instance \(instance), proving \(proving)")
+                XCTAssertEqual(plan.gap, (plan.bound - plan.objective) / plan.bound, accuracy: 1e-12)
+                solved += 1
             }
         }
-        XCTAssertGreaterThan(optimal, 300)
-        XCTAssertGreaterThan(infeasible, 5, "floors and caps make some scenarios infeasible")
+        XCTAssertGreaterThan(solved, 40)
+    }
+
+    func flagsOf(_ p: FundAllocationProblem) -> [[Bool]] {
+        var flags = Deprivation.allCases.map { _ in [Bool](repeating: false, count: p.households.count) }
+        for v in p.segments.indices {
+            for j in p.programs.indices {
+                for s in p.segments[v][j] { flags[Deprivation.allCases.firstIndex(of: p.programs[j].deprivation)!][s.household] = true }
+            }
+        }
+        return flags
+    }
+
+    /// The best objective over all plans, or nil if none meets the floors.
+    func bruteForce(_ p: FundAllocationProblem, flags: [[Bool]]) -> Double? {
+        typealias Option = [(program: Int, funder: Int)]
+        let options: [[Option]] = (0..<p.households.count).map { h in
+            let v = p.households.village[h]
+            func choices(_ js: [Int]) -> [Option] {
+                var out: [Option] = [[]]
+                for j in js where p.segments[v][j].contains(where: { $0.household == h }) {
+                    for f in p.funders.indices where p.funds(f, program: j) && p.funds(f, village: v) { out.append([(j, f)]) }
+                }
+                return out
+            }
+            let housing = choices([0, 1]), health = choices([2])
+            return housing.flatMap { a in health.map { a + $0 } }
+        }
+        var best: Double? = nil
+        func visit(_ h: Int, _ chosen: [Option]) {
+            if h == options.count {
+                var spent = [Int64](repeating: 0, count: p.funders.count), village: [Int64] = [0, 0]
+                var share = [[Int64]](repeating: [0, 0], count: p.funders.count)
+                var value = 0.0
+                for (i, option) in chosen.enumerated() {
+                    let v = p.households.village[i]
+                    for (j, f) in option { let c = p.programs[j].unitCost; spent[f] += c; village[v] += c; share[f][v] += c }
+                    value += p.households.gain(i, uplift: option.reduce(0) { $0 + p.programs[$1.program].uplift })
+                }
+                for f in p.funders.indices where spent[f] > p.funders[f].budget || share[f].contains(where: { $0 > p.funders[f].villageLimit }) { return }
+                for v in 0..<2 where village[v] < p.floors[v] || village[v] > (p.villageCap ?? .max) { return }
+                if best == nil || value > best! { best = value }
+                return
+            }
+            for o in options[h] { visit(h + 1, chosen + [o]) }
+        }
+        visit(0, [])
+        return best
     }
 
     /// A floor no funder can meet is explained: which floor, which bound, how much is missing.
     func testInfeasibleFloorNamesTheConflict() {
-        let program = FundAllocationProblem.Program(id: "RTLH", pillar: "housing", unitCost: 20_000_000, deprivation: .housing, uplift: 45_000)
+        let program = FundAllocationProblem.Program(id: "RTLH", pillar: "housing", unitCost: 20_000_000, deprivation: .housing, uplift: 45)
         let funder = FundAllocationProblem.Funder(id: "BAZNAS", name: "Baznas", kind: "zakat", budget: 1_000_000_000, pillars: ["housing"], maxSharePerVillage: 0.05)
-        let segments: [[[FundAllocationProblem.Segment]]] = [[(0..<10).map { .init(household: $0, benefit: 1) }]]
-        var p = FundAllocationProblem(funders: [funder], programs: [program], villageCodes: [3514012003], villageNames: ["Sumberrejo"], segments: segments)
+        let h = outcomes(village: Array(repeating: 0, count: 10), members: Array(repeating: 3, count: 10), mean: Array(repeating: log(80), count: 10),
+                         sd: Array(repeating: 0.3, count: 10))
+        var flags = Deprivation.allCases.map { _ in [Bool](repeating: false, count: 10) }
+        flags[0] = Array(repeating: true, count: 10)
+        var p = FundAllocationProblem(funders: [funder], programs: [program], villageCodes: [3514012003], villageNames: ["Sumberrejo"], households: h, deprivationFlags: flags)
         p.floors = [75_000_000]
         p.floorReasons = ["sangat_tertinggal ≥ Rp 75,000,000"]
         XCTAssertThrowsError(try p.solve()) { error in
@@ -139,121 +227,58 @@ final class FundAllocationTests: XCTestCase {
         }
     }
 
-    /// Marginal values are duals: positive only for budgets that bind, and
-    /// equal to the benefit rate of the last household the budget paid for.
+    /// Marginal values are the bound's budget duals: 0 for a budget that does
+    /// not bind; for one that binds, the gain per rupiah of the household the
+    /// LP reaches in part (identical households, so the rate of any of them).
     func testMarginalValueOfABindingBudget() throws {
-        let program = FundAllocationProblem.Program(id: "JAMBAN", pillar: "environment", unitCost: 10, deprivation: .sanitation, uplift: 1)
-        let rich = FundAllocationProblem.Funder(id: "APBD", name: "APBD", kind: "apbd", budget: 1_000, pillars: ["environment"])
-        let segments: [[[FundAllocationProblem.Segment]]] = [[[.init(household: 0, benefit: 5), .init(household: 1, benefit: 3), .init(household: 2, benefit: 1)]]]
-        var p = FundAllocationProblem(funders: [rich], programs: [program], villageCodes: [3514012001], villageNames: ["A"], segments: segments)
+        let program = FundAllocationProblem.Program(id: "JAMBAN", pillar: "environment", unitCost: 10, deprivation: .sanitation, uplift: 10)
+        let h = outcomes(village: [0, 0, 0], members: [2, 2, 2], mean: [log(60), log(60), log(60)], sd: [0.3, 0.3, 0.3])
+        var flags = Deprivation.allCases.map { _ in [false, false, false] }
+        flags[1] = [true, true, true]
+        let funder = FundAllocationProblem.Funder(id: "APBD", name: "APBD", kind: "apbd", budget: 1_000, pillars: ["environment"])
+        var p = FundAllocationProblem(funders: [funder], programs: [program], villageCodes: [3514012001], villageNames: ["A"], households: h, deprivationFlags: flags)
         var plan = try p.solve()
-        XCTAssertEqual(plan.benefit, 9, accuracy: 1e-12)
+        let one = p.households.gain(0, uplift: 10)
+        XCTAssertEqual(plan.objective, 3 * one, accuracy: 1e-12)
         XCTAssertEqual(plan.marginalValue[0], 0, "budget not binding: every household is reached")
-        p.funders[0].budget = 15  // one and a half households
+        p.funders[0].budget = 25  // two and a half households
         plan = try p.solve()
-        XCTAssertEqual(plan.benefit, 5 + 1.5, accuracy: 1e-12)
-        XCTAssertEqual(plan.marginalValue[0], 3.0 / 10, accuracy: 1e-12, "the second household's benefit per rupiah")
-        p.funders[0].budget = 20  // exactly two households: the program arc sits at its second breakpoint
-        plan = try p.solve()
-        XCTAssertEqual(plan.benefit, 5 + 3, accuracy: 1e-12)
-        XCTAssertEqual(plan.marginalValue[0], 1.0 / 10, accuracy: 1e-12, "the third household's benefit per rupiah")
+        XCTAssertEqual(plan.objective, 2 * one, accuracy: 1e-12)
+        XCTAssertEqual(plan.bound, 2.5 * one, accuracy: 1e-9, "the LP reaches half of the third")
+        XCTAssertEqual(plan.marginalValue[0], one / 10, accuracy: 1e-9)
+        XCTAssertEqual(plan.gap, 0.2, accuracy: 1e-9)
         let summary = plan.summary(p)
-        XCTAssertTrue(summary.hasPrefix("Fund allocation: benefit 8.000000; Rp 20 of Rp 20 spent"), summary)
-        XCTAssertTrue(summary.contains("2.0 households reached"), summary)
-        XCTAssertTrue(summary.contains("APBD: Rp 20 of Rp 20, marginal value 1e+05 per million rupiah"), summary)
+        XCTAssertTrue(summary.contains("Rp 20 of Rp 25 spent on 1 funder–village–program lines; 2 households reached by 2 programs"), summary)
     }
 
-    /// Each funder's marginal value is the right derivative of the optimum in its
-    /// budget: adding Rp 1,000 to a binding budget raises the optimum by 1,000 ×
-    /// the marginal value (within a linear piece; checked where the next
-    /// breakpoint is further away), on random problems.
-    func testMarginalValuesMatchFiniteDifferences() throws {
-        var rng = NormalSampler(seed: 41, stream: 3)
-        var checked = 0
-        for instance in 0..<200 {
-            var p = randomProblem(&rng)
-            for f in p.funders.indices { p.funders[f].budget *= 1_000_000 }
-            for j in p.programs.indices { p.programs[j].unitCost *= 1_000_000 }
-            p.floors = p.floors.map { $0 * 1_000_000 }
-            if let cap = p.villageCap { p.villageCap = cap * 1_000_000 }
-            guard let base = try? p.solve() else { continue }
-            // A share limit moves with the budget, and the marginal value holds
-            // per-village limits at their rupiah values: check unlimited funders.
-            for f in p.funders.indices where base.spentByFunder[f] == p.funders[f].budget && p.funders[f].maxSharePerVillage == 1 {
-                var q = p
-                q.funders[f].budget += 1_000
-                let more = try q.solve()
-                let slope = (more.benefit - base.benefit) / 1_000
-                XCTAssertEqual(slope, base.marginalValue[f], accuracy: 1e-6 * max(1e-9, abs(base.marginalValue[f])) + 1e-15,
-                               "instance \(instance) funder \(f)")
-                checked += 1
-            }
-        }
-        XCTAssertGreaterThan(checked, 50)
-    }
-    /// Without per-village shares, floors or caps, pooling the village×programs
-    /// that the same funders may pay for changes nothing a funder sees, so the
-    /// pooled problem's marginal values (the warm-up's prices) equal the whole
-    /// problem's, to 1e-9 relative, on random problems. (Rough prices of 10⁻¹²
-    /// keep every household in the pool.)
-    func testPooledBudgetPricesEqualMarginalValuesWithoutVillageLimits() throws {
-        var rng = NormalSampler(seed: 63, stream: 5)
-        var binding = 0
-        for instance in 0..<300 {
-            var p = randomProblem(&rng)
-            for f in p.funders.indices { p.funders[f].maxSharePerVillage = 1 }
-            p.floors = p.floors.map { _ in 0 }
-            p.villageCap = nil
-            let plan = try p.solve()
-            let rough = [Double](repeating: 1e-12, count: p.funders.count)
-            guard let prices = BudgetPrices.estimate(p, rough: rough) else {
-                XCTFail("instance \(instance): no estimate")
-                continue
-            }
-            for f in p.funders.indices {
-                XCTAssertEqual(prices[f], plan.marginalValue[f], accuracy: 1e-9 * max(1e-12, plan.marginalValue[f]), "instance \(instance) funder \(f)")
-                if plan.marginalValue[f] > 0 { binding += 1 }
-            }
-        }
-        XCTAssertGreaterThan(binding, 100, "enough binding budgets to mean something")
-    }
-
-    /// The four baseline rules on a case worked by hand. Program cost 10;
-    /// village 0 has households worth 5 and 1 (rates 0.5, 0.1), village 1 worth
-    /// 3 and 2 (0.3, 0.2). Funder A has 25 for both villages, B has 10 for
-    /// village 1 only (its kecamatan), paid after A.
-    func testBaselinesWorkedByHand() {
+    /// The baseline rules on a case worked by hand. One program, cost 10,
+    /// uplift 10; village 0 has households A (poorer) and B, village 1 has C
+    /// and D. Funder F has 25 for both villages, G has 10 for village 1 only.
+    func testBaselinesWorkedByHand() throws {
         let funders = [
-            FundAllocationProblem.Funder(id: "A", name: "A", kind: "apbd", budget: 25, pillars: ["social"]),
-            FundAllocationProblem.Funder(id: "B", name: "B", kind: "csr", budget: 10, pillars: ["social"], kecamatan: [351402]),
+            FundAllocationProblem.Funder(id: "F", name: "F", kind: "apbd", budget: 25, pillars: ["social"]),
+            FundAllocationProblem.Funder(id: "G", name: "G", kind: "csr", budget: 10, pillars: ["social"], kecamatan: [351402]),
         ]
-        let programs = [FundAllocationProblem.Program(id: "P", pillar: "social", unitCost: 10, deprivation: .socialCare, uplift: 1)]
-        let segments: [[[FundAllocationProblem.Segment]]] = [
-            [[.init(household: 0, benefit: 5), .init(household: 1, benefit: 1)]],
-            [[.init(household: 2, benefit: 3), .init(household: 3, benefit: 2)]],
-        ]
-        let problem = FundAllocationProblem(funders: funders, programs: programs, villageCodes: [3514012001, 3514022001],
-                                            villageNames: ["Satu", "Dua"], segments: segments)
-        func benefit(_ rule: BaselineRule) -> Double {
-            Baselines.benefit(rule, problem: problem, poorPersons: [1, 4], idmStatus: ["mandiri", "sangat_tertinggal"])
+        let programs = [FundAllocationProblem.Program(id: "P", pillar: "social", unitCost: 10, deprivation: .socialCare, uplift: 10)]
+        let h = outcomes(village: [0, 0, 1, 1], members: [3, 1, 2, 2], mean: [log(50), log(90), log(60), log(70)], sd: [0.3, 0.3, 0.3, 0.3])
+        var flags = Deprivation.allCases.map { _ in [false, false, false, false] }
+        flags[7] = [true, true, true, true]
+        let p = FundAllocationProblem(funders: funders, programs: programs, villageCodes: [3514012001, 3514022001], villageNames: ["Satu", "Dua"],
+                                      households: h, deprivationFlags: flags)
+        let g = (0..<4).map { p.households.gain($0, uplift: 10) }
+        XCTAssertTrue(g[0] > g[2] && g[2] > g[3] && g[3] > g[1], "\(g)")
+        func objective(_ rule: BaselineRule) -> Double {
+            Baselines.objective(rule, problem: p, poorPersons: [1, 4], idmStatus: ["mandiri", "sangat_tertinggal"])
         }
-        // Greedy: 0.5 (A pays 10), 0.3 (A pays 10), 0.2 (A's last 5, then B 5).
-        XCTAssertEqual(benefit(.greedy), 5 + 3 + 2, accuracy: 1e-12)
-        // Equal: A gives 12.5 to each: 10·0.5 + 2.5·0.1 and 10·0.3 + 2.5·0.2; B's
-        // 10 in village 1 buys the 7.5 left of the household worth 2: + 7.5·0.2.
-        XCTAssertEqual(benefit(.equalPerVillage), 5.25 + 3.5 + 1.5, accuracy: 1e-12)
-        // Poor persons 1 : 4: A gives 5 and 20: 5·0.5; 10·0.3 + 10·0.2; B finds nothing left.
-        XCTAssertEqual(benefit(.proportionalToPoor), 2.5 + 5, accuracy: 1e-12)
-        // IDM weights 1 (mandiri) : 5 (sangat tertinggal): 25/6·0.5; then 5 of
-        // village 1's share buys both its households (20.8 offered); B finds none.
-        XCTAssertEqual(benefit(.byIDMStatus), 25.0 / 6 * 0.5 + 5, accuracy: 1e-12)
-        // The optimum beats every rule: B, which only village 1 may use, pays
-        // there, so A keeps 5 for half of village 0's 0.1: 5 + 3 + 2 + 0.5. The
-        // greedy rule spends A in village 1 first and strands that 5.
-        let optimum = try! problem.solve()
-        XCTAssertEqual(optimum.benefit, 10.5, accuracy: 1e-12)
-        XCTAssertEqual(Baselines.benefits(problem: problem, plan: optimum, poorPersons: [1, 4], idmStatus: ["mandiri", "sangat_tertinggal"]).map(\.1),
-                       BaselineRule.allCases.map(benefit), "the plan's greedy run is the rule's")
-        for rule in BaselineRule.allCases { XCTAssertLessThanOrEqual(benefit(rule), optimum.benefit + 1e-12, rule.rawValue) }
+        // Greedy: A (F pays), C (F pays), D (F has 5 left: G pays); B gets nothing.
+        XCTAssertEqual(objective(.greedy), g[0] + g[2] + g[3], accuracy: 1e-12)
+        // Equal: F gives 12 to each village (whole rupiah): A and C; G's 10 buys D.
+        XCTAssertEqual(objective(.equalPerVillage), g[0] + g[2] + g[3], accuracy: 1e-12)
+        // Poor persons 1 : 4: F gives 5 and 20: nothing in village 0, C and D; G finds none left.
+        XCTAssertEqual(objective(.proportionalToPoor), g[2] + g[3], accuracy: 1e-12)
+        // The optimum: G pays in village 1, F reaches A and the other of village 1.
+        let optimum = try p.solve()
+        XCTAssertEqual(optimum.objective, g[0] + g[2] + g[3], accuracy: 1e-12)
+        for rule in BaselineRule.allCases { XCTAssertLessThanOrEqual(objective(rule), optimum.objective + 1e-12, rule.rawValue) }
     }
 }

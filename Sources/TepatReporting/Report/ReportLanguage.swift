@@ -111,6 +111,7 @@ enum Label {
     case baselines, baselineRule, baselineGain, optimalPlan, severityFall
     case modelFit, model, accuracy, term, value
     case spent, of, p0Change, p2Change, betterThanBest
+    case householdsReached, beneficiaries, beneficiariesNote, funds, programsHeader, gapNote
 
     var indonesian: String {
         switch self {
@@ -171,6 +172,12 @@ enum Label {
         case .p0Change: return "P0 sebelum → sesudah"
         case .p2Change: return "P2 sebelum → sesudah"
         case .betterThanBest: return "lebih besar penurunan {P} dibanding aturan terbaik yang biasa dipakai"
+        case .householdsReached: return "rumah tangga menerima program"
+        case .beneficiaries: return "Penerima per desa dan program"
+        case .beneficiariesNote: return "Banyaknya rumah tangga penerima tiap program di desa yang menerima dana terbanyak; daftar nama rumah tangga (tanpa NIK) dengan urutan prioritas ada di beneficiaries.csv."
+        case .funds: return "Dana"
+        case .programsHeader: return "Rumah tangga"
+        case .gapNote: return "Tidak ada rencana yang dapat menurunkan {measure} lebih dari {bound} (batas atas terbukti); rencana ini berjarak {gap} darinya."
         }
     }
 
@@ -233,6 +240,12 @@ enum Label {
         case .p0Change: return "P0 before → after"
         case .p2Change: return "P2 before → after"
         case .betterThanBest: return "larger fall in {P} than the best rule used today"
+        case .householdsReached: return "households receive programs"
+        case .beneficiaries: return "Beneficiaries per village and program"
+        case .beneficiariesNote: return "Households reached by each program in the villages receiving most; the households (no NIK), in order of priority, are in beneficiaries.csv."
+        case .funds: return "Funds"
+        case .programsHeader: return "Households"
+        case .gapNote: return "No plan can lower {measure} by more than {bound} (a proven bound); this plan is within {gap} of it."
         }
     }
 }

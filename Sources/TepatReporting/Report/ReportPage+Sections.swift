@@ -18,10 +18,11 @@ extension ReportPage {
         if let a = c.allocation {
             let spent = a.plan.spentByFunder.reduce(0, +), budget = a.problem.funders.reduce(Int64(0)) { $0 + $1.budget }
             cards.append((t.rupiah(spent), t(.spent) + " " + t(.of) + " " + t.rupiah(budget)))
+            cards.append((t.whole(Double(a.plan.householdsReached)), t(.householdsReached)))
             cards.append((t.percent(a.outcomes.overallBefore.p0, decimals: 2) + " → " + t.percent(a.outcomes.overallAfter.p0, decimals: 2), t(.p0Change)))
             cards.append((t.percent(a.outcomes.overallBefore.p2, decimals: 3) + " → " + t.percent(a.outcomes.overallAfter.p2, decimals: 3), t(.p2Change)))
             if let best = a.baselines.map(\.1).max(), best > 0 {
-                cards.append(("+" + t.percent(a.plan.benefit / best - 1, decimals: 0), t(.betterThanBest)))
+                cards.append(("+" + t.percent(a.plan.objective / best - 1, decimals: 0), t(.betterThanBest)))
             }
         }
         return section(t(.headline), "<div class=\"cards\">" + cards.map { "<div class=\"card\"><b>\(SVG.escape($0.0))</b><span>\(SVG.escape($0.1))</span></div>" }.joined() + "</div>", id: "headline")
@@ -104,12 +105,34 @@ extension ReportPage {
         body += section(t(.spending), chart + table, id: "spending")
 
         var baselines = "<table><thead><tr><th>\(t(.baselineRule))</th><th>\(t(.severityFall))</th><th>\(t(.baselineGain))</th></tr></thead><tbody>"
-        baselines += "<tr class=\"best\"><td>\(SVG.escape(t(.optimalPlan)))</td><td class=\"n\">\(t.decimal(a.plan.benefit, decimals: 1))</td><td></td></tr>"
-        for (rule, benefit) in a.baselines {
-            baselines += "<tr><td>\(SVG.escape(t.baseline(rule.rawValue)))</td><td class=\"n\">\(t.decimal(benefit, decimals: 1))</td><td class=\"n\">\(benefit > 0 ? "+" + t.percent(a.plan.benefit / benefit - 1, decimals: 0) : "—")</td></tr>"
+        baselines += "<tr class=\"best\"><td>\(SVG.escape(t(.optimalPlan)))</td><td class=\"n\">\(t.decimal(a.plan.objective, decimals: 1))</td><td></td></tr>"
+        for (rule, value) in a.baselines {
+            baselines += "<tr><td>\(SVG.escape(t.baseline(rule.rawValue)))</td><td class=\"n\">\(t.decimal(value, decimals: 1))</td><td class=\"n\">\(value > 0 ? "+" + t.percent(a.plan.objective / value - 1, decimals: 0) : "—")</td></tr>"
         }
-        body += section(t(.baselines), baselines + "</tbody></table>", id: "baselines")
+        let gap = t(.gapNote).replacingOccurrences(of: "{bound}", with: t.decimal(a.plan.bound, decimals: 1))
+            .replacingOccurrences(of: "{gap}", with: t.percent(a.plan.gap, decimals: 2))
+        body += section(t(.baselines), baselines + "</tbody></table><p class=\"muted\">\(SVG.escape(gap))</p>", id: "baselines")
+        body += beneficiariesSection(c, a.problem, a.plan, a.outcomes, t)
         return body
+    }
+
+    /// Households reached per program in the villages receiving most.
+    static func beneficiariesSection(_ c: ReportContent, _ p: FundAllocationProblem, _ plan: FundAllocation, _ outcomes: VillageOutcomes, _ t: ReportText) -> String {
+        let v = c.result.villages
+        var count = [[Int]](repeating: [Int](repeating: 0, count: p.programs.count), count: v.count)
+        for b in plan.beneficiaries { count[p.households.village[b.household]][b.program] += 1 }
+        let used = p.programs.indices.filter { j in count.contains { $0[j] > 0 } }
+        let shown = v.codes.indices.filter { outcomes.funds[$0] > 0 }
+            .sorted { (outcomes.funds[$0], v.codes[$1].value) > (outcomes.funds[$1], v.codes[$0].value) }.prefix(c.rankingRows)
+        var table = "<table><thead><tr><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.funds))</th><th>\(t(.programsHeader))</th>"
+        // Program ids such as AIR_BERSIH may break after their underscores, so the table fits the page.
+        table += used.map { "<th>\(SVG.escape(p.programs[$0].id).replacingOccurrences(of: "_", with: "_<wbr>"))</th>" }.joined() + "</tr></thead><tbody>"
+        for village in shown {
+            table += "<tr><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
+            table += "<td class=\"n\">\(t.rupiah(outcomes.funds[village]))</td><td class=\"n\">\(outcomes.householdsReached[village])</td>"
+            table += used.map { "<td class=\"n\">\(count[village][$0] > 0 ? String(count[village][$0]) : "")</td>" }.joined() + "</tr>"
+        }
+        return section(t(.beneficiaries), "<p>\(SVG.escape(t(.beneficiariesNote)))</p>" + table + "</tbody></table>", id: "beneficiaries")
     }
 
     /// The OPD–village pairs with their fit and reasons.

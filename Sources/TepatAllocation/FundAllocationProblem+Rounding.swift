@@ -1,0 +1,59 @@
+extension FundAllocationProblem {
+    /// A plan in whole households from the LP optimum, which is nearly whole
+    /// already (a basic optimum has no more fractional columns than binding
+    /// rows beyond the households' own):
+    /// 1. households with a whole bundle keep it; fractional ones are dropped
+    ///    (keeping them instead, where money allows, did worse);
+    /// 2. each funder pays the whole households of its LP payment, rounded
+    ///    down; a household left unpaid goes to another funder who may and can
+    ///    pay, or loses that program;
+    /// 3. villages below their floor, then everyone, get the households whose
+    ///    next program adds most per rupiah, while money is left (the greedy
+    ///    rule, continued from this plan).
+    func rounded(_ master: AllocationMaster, _ x: [Double]) -> PlanState {
+        let count = programs.count
+        var waiting: [Int: [Int]] = [:]  // (v·J + j) → households to pay for
+        for b in master.bundles where x[b.column] > 1 - 1e-6 {
+            let v = households.village[b.household]
+            for j in 0..<count where b.programs & (1 << UInt64(j)) != 0 { waiting[v * count + j, default: []].append(b.household) }
+        }
+        var state = PlanState(self)
+        for pay in master.payments {
+            let key = pay.village * count + pay.program
+            var k = Int((x[pay.column] + 1e-6).rounded(.down))
+            while k > 0, let h = waiting[key]?.first, state.canPay(pay.funder, village: pay.village, program: pay.program) {
+                state.give(h, program: pay.program, funder: pay.funder)
+                waiting[key]!.removeFirst()
+                k -= 1
+            }
+        }
+        for key in waiting.keys.sorted() {
+            let (v, j) = (key / count, key % count)
+            for h in waiting[key]! {
+                if let f = funders.indices.first(where: { state.canPay($0, village: v, program: j) }) { state.give(h, program: j, funder: f) }
+            }
+        }
+        meetFloors(&state)
+        Baselines.greedy(self, &state)
+        return state
+    }
+
+    /// Villages below their floor: the best next household programs there,
+    /// until the floor is met or nobody may pay.
+    private func meetFloors(_ state: inout PlanState) {
+        var next = segments.map { $0.map { _ in 0 } }
+        for v in villageCodes.indices where floors[v] > state.villageFunds[v] {
+            while state.villageFunds[v] < floors[v] {
+                var best: (j: Int, f: Int, rate: Double)? = nil
+                for j in programs.indices {
+                    while next[v][j] < segments[v][j].count, state.has(segments[v][j][next[v][j]].household, program: j) { next[v][j] += 1 }
+                    guard next[v][j] < segments[v][j].count, let f = funders.indices.first(where: { state.canPay($0, village: v, program: j) }) else { continue }
+                    let rate = state.rate(segments[v][j][next[v][j]].household, program: j)
+                    if best == nil || rate > best!.rate { best = (j, f, rate) }
+                }
+                guard let best else { break }
+                state.give(segments[v][best.j][next[v][best.j]].household, program: best.j, funder: best.f)
+            }
+        }
+    }
+}
