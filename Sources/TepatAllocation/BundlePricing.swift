@@ -13,6 +13,8 @@ import TepatScoring
 /// is not concave in the uplift, so there every household is searched, with
 /// the weaker bound g_h(S) ≤ m_h·P0_h.
 struct BundlePricing {
+    /// A bundle joins the master only if it improves it by more than this;
+    /// the shortfall counts every improvement, however small.
     static let tolerance = 1e-9
 
     struct Column { var household: Int; var programs: UInt64; var gain: Double }
@@ -66,7 +68,8 @@ struct BundlePricing {
         for j in 0..<count {
             for v in p.villageCodes.indices where price[v * count + j].isFinite {
                 for segment in p.segments[v][j] {
-                    if p.households.objective != .headcount && segment.benefit - price[v * count + j] <= Self.tolerance { break }
+                    // Strictly positive, not beyond the tolerance: the shortfall must see every bundle above σ_h.
+                    if p.households.objective != .headcount && segment.benefit - price[v * count + j] <= 0 { break }
                     programsOf[segment.household].append((j, segment.benefit))
                 }
             }
@@ -78,7 +81,7 @@ struct BundlePricing {
             return listed.compactMap { h in
                 let v = p.households.village[h], programs = programsOf[h]
                 let cheapest = programs.map { price[v * count + $0.0] }.min()!
-                return p.households.members[h] * p.households.before[h].p0 - cheapest > Self.tolerance ? (h, programs) : nil
+                return p.households.members[h] * p.households.before[h].p0 - cheapest > 0 ? (h, programs) : nil
             }
         }
         return listed.map { ($0, programsOf[$0]) }
@@ -107,7 +110,7 @@ struct BundlePricing {
             guard k < options.count else { return }
             let optimistic = concave ? min(ceiling - paid, value + rest[k]) : ceiling - paid
             // Nothing below can beat σ_h: neither a column nor a shortfall.
-            guard optimistic - above > Self.tolerance else { return }
+            guard optimistic > above else { return }
             visit(k + 1, mask: mask, uplift: uplift, paid: paid, value: value)
             for j in options[k] {
                 let u = uplift + p.programs[j].uplift, cost = paid + price[v * count + j]
