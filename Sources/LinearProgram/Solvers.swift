@@ -38,7 +38,6 @@ public final class LPSolver {
     private let model: UnsafeMutableRawPointer
     public private(set) var program: SparseProgram
     private var solves = 0
-    private var boundsMoved = false
 
     public init(_ program: SparseProgram) {
         self.program = program
@@ -74,23 +73,11 @@ public final class LPSolver {
         program = more
     }
 
-    /// Changes column bounds (the program keeps its own); the next `solve()`
-    /// starts from the last basis with the dual simplex, which stays dual
-    /// feasible when only bounds move.
-    public func setBounds(lower: [Double], upper: [Double]) {
-        precondition(lower.count == program.columnCount && upper.count == program.columnCount)
-        Clp_chgColumnLower(model, lower)
-        Clp_chgColumnUpper(model, upper)
-        boundsMoved = true
-    }
-
-    /// Solves from the current basis (the dual simplex on the first call and
-    /// after bounds moved, the primal after columns were added, where the old
-    /// basis stays primal feasible).
+    /// Solves from the current basis (the dual simplex on the first call, the
+    /// primal after columns were added, where the old basis stays primal feasible).
     public func solve() -> LPSolution {
         _ = solves == 0 ? Clp_dual(model, 0) : Clp_primal(model, 0)
         solves += 1
-        boundsMoved = false
         let status: SolveStatus = Clp_isProvenOptimal(model) != 0 ? .optimal
             : Clp_isProvenPrimalInfeasible(model) != 0 ? .infeasible
             : Clp_isProvenDualInfeasible(model) != 0 ? .unbounded : .failed
@@ -106,9 +93,7 @@ public final class LPSolver {
 public enum MIPSolver {
     /// Minimises `program` with its integer columns, stopping when the best
     /// point is within `relativeGap` of the bound or after `maximumNodes` nodes.
-    /// `start` is a feasible point to begin from (a MIP start), if known.
-    public static func solve(_ program: SparseProgram, start: [Double]? = nil, relativeGap: Double, maximumNodes: Int,
-                             parameters: [(String, String)] = []) -> MIPSolution {
+    public static func solve(_ program: SparseProgram, relativeGap: Double, maximumNodes: Int) -> MIPSolution {
         let model = Cbc_newModel()!
         defer { Cbc_deleteModel(model) }
         Cbc_setLogLevel(model, 0)
@@ -121,11 +106,6 @@ public enum MIPSolver {
         Cbc_setAllowableFractionGap(model, relativeGap)
         Cbc_setMaximumNodes(model, Int32(maximumNodes))
         Cbc_setParameter(model, "threads", "0")
-        for (name, value) in parameters { Cbc_setParameter(model, name, value) }
-        if let start {
-            let columns = start.indices.filter { start[$0] != 0 }.map { Int32($0) }
-            Cbc_setMIPStartI(model, Int32(columns.count), columns, columns.map { start[Int($0)] })
-        }
         Cbc_solve(model)
         let n = program.columnCount
         let found = Cbc_getColSolution(model).map { Array(UnsafeBufferPointer(start: $0, count: n)) }

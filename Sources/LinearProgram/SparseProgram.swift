@@ -66,18 +66,4 @@ public struct SparseProgram: Sendable {
     public func entries(ofColumn i: Int) -> [(row: Int, value: Double)] {
         (Int(columnStart[i])..<Int(columnStart[i + 1])).map { (Int(rowIndex[$0]), coefficient[$0]) }
     }
-
-    /// Σ cᵢxᵢ.
-    public func objectiveValue(_ x: [Double]) -> Double {
-        zip(objective, x).reduce(0) { $0 + $1.0 * $1.1 }
-    }
-
-    /// a·x for every row.
-    public func rowActivity(_ x: [Double]) -> [Double] {
-        var activity = [Double](repeating: 0, count: rowCount)
-        for i in 0..<columnCount where x[i] != 0 {
-            for k in Int(columnStart[i])..<Int(columnStart[i + 1]) { activity[Int(rowIndex[k])] += coefficient[k] * x[i] }
-        }
-        return activity
-    }
 }

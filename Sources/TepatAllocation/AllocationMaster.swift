@@ -113,23 +113,17 @@ struct AllocationMaster {
 }
 
 extension AllocationMaster {
-    /// The point of a plan in whole households, for the branch and bound to
-    /// start from; bundles the master lacks are added first.
-    mutating func start(for state: inout PlanState, _ p: FundAllocationProblem) -> [Double] {
+    /// Adds the bundles of a plan in whole households that the master lacks,
+    /// so the program solved (and exported) holds that plan.
+    mutating func include(_ beneficiaries: [FundAllocation.Beneficiary], _ p: FundAllocationProblem) {
         var masks: [Int: UInt64] = [:], uplift: [Int: Double] = [:]
-        var paid: [[Int]: Double] = [:]
-        for b in state.beneficiaries {
+        for b in beneficiaries {
             masks[b.household, default: 0] |= 1 << UInt64(b.program)
             uplift[b.household, default: 0] += p.programs[b.program].uplift
-            paid[[b.funder, p.households.village[b.household], b.program], default: 0] += 1
         }
         for h in masks.keys.sorted() {
             add(household: h, village: p.households.village[h], programs: masks[h]!, gain: p.households.gain(h, uplift: uplift[h]!))
         }
-        var x = [Double](repeating: 0, count: program.columnCount)
-        for b in bundles where masks[b.household] == b.programs { x[b.column] = 1 }
-        for pay in payments { x[pay.column] = paid[[pay.funder, pay.village, pay.program]] ?? 0 }
-        return x
     }
 
     /// The beneficiaries of an integer point: each chosen bundle's programs,

@@ -50,11 +50,10 @@ extension FundAllocationProblem {
             plans.append(state)
         }
         let feasible = plans.filter { plan in villageCodes.indices.allSatisfy { plan.villageFunds[$0] >= floors[$0] } }
-        var state = feasible.max { $0.objective < $1.objective } ?? plans[0]
-        var best = feasible.isEmpty ? nil : state.beneficiaries
+        var best = feasible.max { $0.objective < $1.objective }?.beneficiaries
         // The plan's own bundles join the master, so the program solved and
         // exported (--export-mps) holds the plan it reports.
-        if best != nil { _ = master.start(for: &state, self) }
+        if let best { master.include(best, self) }
         if master.program.columnCount <= settings.provingColumns { prove(&master, settings, &solve, best: &best) }
         guard let best else {
             throw AllocationError.infeasible("no plan in whole households meets every floor, though one in parts of households does:\n" + explainInfeasibility())
