@@ -11,6 +11,8 @@
 //   TepatScenario    a run's settings (YAML) with their defaults
 //   TepatReporting   values into files and pages
 //   TepatStore       run history (SQLite)
+//   TepatVerification the registry verification list, its forms, applying a
+//                    meeting's decisions, comparing two registry releases
 //   TepatPipeline    the run and its stages, allocation set-up, run comparison
 //   TepatCLI, tepat  the command line
 import PackageDescription
@@ -36,6 +38,7 @@ let package = Package(
         .library(name: "TepatReporting", targets: ["TepatReporting"]),
         .library(name: "TepatScenario", targets: ["TepatScenario"]),
         .library(name: "TepatPipeline", targets: ["TepatPipeline"]),
+        .library(name: "TepatVerification", targets: ["TepatVerification"]),
         .library(name: "NetworkFlow", targets: ["NetworkFlow"]),
         .library(name: "LinearProgram", targets: ["LinearProgram"]),
     ],
@@ -66,15 +69,17 @@ let package = Package(
         module("TepatGenerator", ["TepatData", "TepatRandom"]),
         module("TepatScoring", ["TepatData", "TepatRandom", "LinearAlgebra"]),
         module("TepatAllocation", ["NetworkFlow", "LinearProgram", "TepatData", "TepatScoring"]),
-        module("TepatScenario", ["TepatData", "TepatScoring", "TepatAllocation", yams]),
+        module("TepatVerification", ["TepatData", "TepatScoring", .product(name: "Crypto", package: "swift-crypto")]),
+        module("TepatScenario", ["TepatData", "TepatScoring", "TepatAllocation", "TepatVerification", yams]),
         module("TepatReporting", ["TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", .product(name: "Crypto", package: "swift-crypto")]),
         module("TepatStore", [.product(name: "GRDB", package: "GRDB.swift")]),
         module("TepatPipeline", [
             "LinearAlgebra", "LinearProgram", "TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatReporting", "TepatStore",
+            "TepatVerification",
         ]),
         module("TepatCLI", [
             "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatPipeline", "TepatStore",
-            argumentParser,
+            "TepatVerification", argumentParser,
         ]),
         .executableTarget(name: "tepat", dependencies: ["TepatCLI", "LinearAlgebra", argumentParser], exclude: ["README.md"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
@@ -89,6 +94,7 @@ let package = Package(
         .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatScoring", "TepatAllocation", "TepatData"]),
         .testTarget(name: "TepatReportingTests", dependencies: ["TepatReporting", "TepatScenario", "TepatScoring", "TepatData"]),
         .testTarget(name: "TepatStoreTests", dependencies: ["TepatStore"]),
+        .testTarget(name: "TepatVerificationTests", dependencies: ["TepatVerification", "TepatPipeline", "TepatScoring", "TepatData", "TepatGenerator"]),
         .testTarget(
             name: "TepatPipelineTests",
             dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]

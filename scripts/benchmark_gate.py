@@ -15,7 +15,7 @@ import time
 
 RATIO = 1.6
 FLOOR = 0.08  # seconds; stages shorter than this are mostly noise
-STAGES = ["read", "encode", "context", "pmt", "predict+bootstrap", "aggregate", "assignment",
+STAGES = ["read", "encode", "context", "pmt", "predict+bootstrap", "aggregate", "verification", "assignment",
           "allocation_setup", "allocation_solve", "allocation_report", "write"]
 
 

@@ -6,6 +6,7 @@ import TepatPipeline
 import TepatScenario
 import TepatScoring
 import TepatStore
+import TepatVerification
 
 extension Tepat {
     struct Run: ParsableCommand {
@@ -20,9 +21,14 @@ extension Tepat {
 
                 With opds.csv, it assigns OPDs to villages (Satu OPD Satu Desa) by the fit of \
                 their pillars to the villages' needs; with funders.csv and programs.csv, it \
-                allocates the funds to the provable optimum (min-cost flow): the largest \
-                expected fall in poverty severity under budgets, pillar and area \
-                eligibility, per-village shares, program capacity, --floor and --village-cap.
+                allocates the funds in whole households to a proven optimum (or the best \
+                plan with its bound and gap): the largest expected fall in poverty severity \
+                under budgets, pillar and area eligibility, per-village shares, program \
+                capacity, --floor and --village-cap.
+
+                When households.csv has the registry's desil, it lists the households whose \
+                desil and prediction disagree most, for the village meeting to verify \
+                (verification.csv and its form; 'tepat verify apply' takes the results back).
 
                 Writes, all at once at the end (a failed run leaves nothing behind):
                   rankings.csv           one row per village, rank 1 = most in need
@@ -34,6 +40,9 @@ extension Tepat {
                   allocation.csv         funder–village–program amounts and households reached
                   villages_after.csv     expected P0/P1/P2 per village before and after
                   funders_summary.csv    budget, allocated and marginal value per funder
+                  beneficiaries.csv      the households each program reaches, by id
+                  verification.csv       households to verify, with the evidence (with desil)
+                  verification_form.csv  the meeting's form, to fill in; .html to print
                   timings.json           seconds per stage, cores, BLAS
                   rejected.csv           rows left out, with --on-error skip
 
@@ -121,6 +130,10 @@ extension Tepat {
         @Flag(name: .customLong("no-store"), help: "Do not record the run in the run store.")
         var noStore = false
 
+        @Flag(name: .customLong("include-names"), help: ArgumentHelp(
+            "Put the household head's name and NIK (columns head_name/nama_kepala, head_nik) on the verification form for field use. Only the form carries them; handle it as personal data."))
+        var includeNames = false
+
         @Flag(help: "No progress output.")
         var quiet = false
 
@@ -174,6 +187,7 @@ extension Tepat {
             if let opdsPerVillage { s.assignment.opdsPerVillage = opdsPerVillage }
             if let exportMPS { s.outputs.exportMPS = exportMPS }
             try run.apply(s)
+            run.includeNames = includeNames
             run.codebook = try loadCodebook(s.data.codebook)
             run.scenarioText = ScenarioWriter.yaml(s, commented: false)
         }
@@ -199,6 +213,7 @@ extension Tepat {
             }
 
             let outcome = try execute(run, log: log)
+            if includeNames { warnOfPersonalData(in: outcome.directory) }
             if !quiet { printSummary(outcome) }
         }
 
@@ -221,6 +236,19 @@ extension Tepat {
                 printError(error.description)
                 printError("Nothing was written.")
                 throw ExitCode(1)
+            }
+        }
+
+        /// --include-names: say so when the forms carry names or NIK, and when
+        /// households.csv has neither to carry.
+        func warnOfPersonalData(in directory: String) {
+            let form = (directory as NSString).appendingPathComponent("verification_form.csv")
+            guard let header = try? CSVReader(path: form).header else { return }
+            let personal = header.filter { FormExtras.personalColumns.contains($0) }
+            if personal.isEmpty {
+                printError("note: --include-names: households.csv has no \(FormExtras.personalColumns.joined(separator: ", ")) column, so the forms carry none")
+            } else {
+                printError("warning: verification_form.csv and verification_form.html in \(directory) hold \(personal.joined(separator: " and ")) (--include-names): share them only with the village meeting, and delete them after")
             }
         }
 
@@ -253,6 +281,9 @@ extension Tepat {
                 print(String(format: "Allocation: Rp %@ of Rp %@ to %d funder-village-program lines; expected P0 %.2f%% → %.2f%%, P2 %.3f%% → %.3f%%.",
                              Rupiah.format(plan.spentByFunder.reduce(0, +)), Rupiah.format(outcome.allocationProblem?.funders.reduce(Int64(0)) { $0 + $1.budget } ?? 0),
                              plan.rows.count, 100 * after.overallBefore.p0, 100 * after.overallAfter.p0, 100 * after.overallBefore.p2, 100 * after.overallAfter.p2))
+            }
+            if let list = outcome.verification {
+                print("Verification: \(list.count(.likelyExcluded)) households likely excluded and \(list.count(.likelyIncluded)) likely included by the registry's desil; see verification.csv.")
             }
             if let a = result.accuracy {
                 print(String(format: "Against truth.csv: exclusion error %.1f%%, inclusion error %.1f%%, Spearman(P0) %.3f; 90%% intervals hold the true rank for %.1f%% and the true P0 for %.1f%% of villages.",

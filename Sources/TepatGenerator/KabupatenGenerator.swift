@@ -129,7 +129,7 @@ public struct KabupatenGenerator {
         _ villages: [Village], kecamatan: Kecamatan, design: SurveySample, directory: String, progress: ((Int, Int) -> Void)?
     ) throws -> (Summary, villagePersons: [Int]) {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
-        let indicatorHeader = Schemas.households.columns.map(\.name)
+        let indicatorHeader = Schemas.households.columns.map(\.name).filter { $0 != "verifikasi" }
         let households = try CSVWriter(path: path("households.csv"), header: indicatorHeader)
         let survey = try CSVWriter(path: path("survey.csv"), header: indicatorHeader.filter { $0 != "head_nik" && $0 != "desil" } + ["consumption_pc", "weight"])
         let truth = try CSVWriter(path: path("truth.csv"), header: ["household_id", "kode_desa", "consumption_pc"])

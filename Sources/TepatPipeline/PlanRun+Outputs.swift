@@ -3,6 +3,7 @@ import TepatData
 import TepatReporting
 import TepatScoring
 import TepatStore
+import TepatVerification
 
 extension PlanRun {
     /// The CSV files of the run directory.
@@ -19,6 +20,7 @@ extension PlanRun {
             try AllocationOutputs.writeFunders(problem, plan, to: directory.file("funders_summary.csv"))
         }
         try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
+        if let verification = scored.verification { try writeVerification(verification.list, result, to: directory) }
         if writeHouseholds {
             if let streamed = scored.streamed {
                 try ScoringOutputs.writeHouseholds(streamed, villages: result.villages, to: directory.file("households_scored.csv"))
@@ -51,12 +53,16 @@ extension PlanRun {
             summary.append(("allocation", RunSummary.allocation(problem: problem, plan: plan, outcomes: outcomes, baselines: d.baselines,
                                                                objective: allocation.objective)))
         }
+        if let verification = scored.verification { summary.append(("verification", verificationSummary(verification))) }
         try directory.write("summary.json", JSON.object(summary).text() + "\n")
-        let report = ReportContent(
+        var report = ReportContent(
             result: result, households: result.householdCount,
             assignment: d.assignmentProblem.flatMap { p in d.assignment.map { (p, $0) } },
             allocation: d.allocationProblem.flatMap { p in d.plan.flatMap { pl in d.outcomes.map { (p, pl, $0, d.baselines) } } },
             language: language, objective: allocation.objective)
+        if let list = scored.verification?.list {
+            report.verification = (list.count(.likelyExcluded), list.count(.likelyIncluded), Set(list.cases.map(\.village)).count)
+        }
         try directory.write("report.html", ReportPage.html(report))
         if let scenarioText { try directory.write("scenario.yaml", scenarioText) }
     }
@@ -73,5 +79,42 @@ extension PlanRun {
             p0: result.overall.p0, poorPersons: result.overallPoorPersons, objective: d.plan?.objective,
             spent: d.plan?.spentByFunder.reduce(0, +), seconds: seconds)
         return try recorder(record) { try directory.commit() }
+    }
+}
+
+extension PlanRun {
+    /// verification.csv and the meeting's form, as CSV to fill in and as HTML to print.
+    func writeVerification(_ list: VerificationList, _ result: ScoringResult, to directory: RunDirectory) throws {
+        let ids = result.registry.ids
+        try VerificationFiles.writeList(list, ids: ids, villages: result.villages, to: directory.file("verification.csv"))
+        let listed = Set(list.cases.map { ids[$0.household] })
+        let extras = try FormExtras(householdsPath: inputPath(Schemas.households.fileName), listed: listed, includeNames: includeNames)
+        try VerificationFiles.writeFormCSV(list, ids: ids, villages: result.villages, extras: extras, to: directory.file("verification_form.csv"))
+        try directory.write("verification_form.html", VerificationForm.html(list, ids: ids, villages: result.villages, extras: extras))
+    }
+
+    func verificationSummary(_ v: Verification) -> JSON {
+        var fields: [(String, JSON)] = [
+            ("likely_excluded", .integer(v.list.count(.likelyExcluded))),
+            ("likely_included", .integer(v.list.count(.likelyIncluded))),
+            ("before_cap", .object([
+                ("likely_excluded", .integer(v.list.eligible[.likelyExcluded] ?? 0)),
+                ("likely_included", .integer(v.list.eligible[.likelyIncluded] ?? 0)),
+            ])),
+            ("minimum_probability", .number(v.list.options.minimumProbability)),
+            ("minimum_p_poor", .number(v.list.options.minimumPPoor)),
+            ("max_per_village", .integer(v.list.options.maximumPerVillage)),
+            ("registry_noise_sd", .number(v.list.model.noiseSD)),
+        ]
+        if let a = v.accuracy {
+            // A precision of an empty list is no figure at all: left out.
+            var accuracy: [(String, JSON)] = []
+            for (name, side) in [("likely_excluded", a.excluded), ("likely_included", a.included)] {
+                if side.listed > 0 { accuracy.append((name + "_precision", .number(side.precision))) }
+                accuracy.append((name + "_base_rate", .number(side.baseRate)))
+            }
+            fields.append(("accuracy", .object(accuracy)))
+        }
+        return .object(fields)
     }
 }

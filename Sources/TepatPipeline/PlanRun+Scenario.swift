@@ -36,5 +36,6 @@ extension PlanRun {
         allocation.funderBudgets = s.allocation.funderBudgets
         allocation.objective = s.allocation.objective
         allocation.exportMPS = s.outputs.exportMPS
+        verification = s.verification
     }
 }

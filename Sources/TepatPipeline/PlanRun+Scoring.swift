@@ -10,6 +10,7 @@ extension PlanRun {
         /// The streamed pass's spill of scored households, when streamed.
         var streamed: StreamingScorer.Output?
         var notes: [String] = []
+        var verification: Verification? = nil
     }
 
     /// Reads DATA_DIR and scores it, in memory or streamed, with the frame
@@ -17,6 +18,7 @@ extension PlanRun {
     func score(workDirectory: String?, clock: StageClock) throws -> Scored {
         var scored = try readAndScore(workDirectory: workDirectory, clock: clock)
         scored.notes += Self.frameWarnings(scored.result)
+        verify(&scored, clock: clock)
         return scored
     }
 

@@ -6,6 +6,7 @@ import TepatReporting
 import TepatScenario
 import TepatScoring
 import TepatStore
+import TepatVerification
 
 /// One `tepat run`: load a DATA_DIR, score it, assign OPDs, allocate funds,
 /// and write the run directory atomically. The CLI, the benchmarks and the
@@ -31,6 +32,10 @@ public struct PlanRun {
     /// place: `commit` renames the directory; a recorder that fails, or a commit
     /// that fails, leaves neither the directory nor the record.
     public var recorder: ((RunRecord, _ commit: () throws -> Bool) throws -> Bool)? = nil
+    /// The verification list's rule (when households.csv has desil).
+    public var verification = VerificationOptions()
+    /// Names and NIK on the verification form (for field use; nowhere else).
+    public var includeNames = false
     /// Allocate funds when funders.csv and programs.csv exist.
     public var allocate = true
     /// Called at the start of each stage, for progress display.
@@ -58,6 +63,7 @@ public struct PlanRun {
         public var plan: FundAllocation?
         public var allocationProblem: FundAllocationProblem?
         public var outcomes: VillageOutcomes?
+        public var verification: VerificationList?
         /// Seconds per stage, as in timings.json.
         public var stages: [(String, Double)] = []
         /// What the run left out and why, for the planner.
@@ -94,7 +100,7 @@ public struct PlanRun {
         let replaced = try commit(directory, scored, decisions, checksums: sums, seconds: seconds)
         return Outcome(result: scored.result, data: scored.data, directory: directory.path, replacedEarlierRun: replaced,
                        seconds: seconds, assignment: decisions.assignment, plan: decisions.plan,
-                       allocationProblem: decisions.allocationProblem, outcomes: decisions.outcomes,
+                       allocationProblem: decisions.allocationProblem, outcomes: decisions.outcomes, verification: scored.verification?.list,
                        stages: clock.laps, notes: scored.notes)
     }
 }

@@ -1,6 +1,7 @@
 import TepatAllocation
 import TepatData
 import TepatScoring
+import TepatVerification
 
 /// A planner's scenario: every setting of a run, each with a documented default.
 /// `ScenarioParser` reads it from YAML, `ScenarioWriter` writes it back (the
@@ -14,6 +15,7 @@ public struct Scenario: Sendable, Equatable {
     public var ranking = RankingSettings()
     public var assignment = AssignmentSettings()
     public var allocation = AllocationSettings()
+    public var verification = VerificationOptions()
     public var outputs = OutputSettings()
 
     public init() {}

@@ -2,6 +2,7 @@ import Foundation
 import TepatAllocation
 import TepatData
 import TepatScoring
+import TepatVerification
 import Yams
 
 /// Reads a scenario from YAML. Every key is optional (a missing key keeps its
@@ -82,6 +83,7 @@ struct NodeReader {
             case .ranking: try readRanking(value, into: &s.ranking)
             case .assignment: try readAssignment(value, into: &s.assignment)
             case .allocation: try readAllocation(value, into: &s.allocation)
+            case .verification: try readVerification(value, into: &s.verification)
             case .outputs: try readOutputs(value, into: &s.outputs)
             }
         }
@@ -166,6 +168,23 @@ struct NodeReader {
             case .enabled: a.enabled = try boolean(value, key)
             case .opds: a.opds = try identifiers(value, key)
             case .opdsPerVillage: a.opdsPerVillage = try integer(value, key, minimum: 1, maximum: 100)
+            }
+        }
+    }
+
+    mutating func readVerification(_ node: Node, into v: inout VerificationOptions) throws {
+        for (name, _, value) in try pairs(node, path: "verification", ScenarioKeys.Verification.self) {
+            let key = "verification." + name.rawValue
+            switch name {
+            case .minProbability:
+                let p = try number(value, key, above: 0.5)
+                guard p < 1 else { throw error(value, key, "expected a probability below 1, found \(p)") }
+                v.minimumProbability = p
+            case .minPPoor:
+                let p = try number(value, key, minimum: 0)
+                guard p <= 1 else { throw error(value, key, "expected a probability of at most 1, found \(p)") }
+                v.minimumPPoor = p
+            case .maxPerVillage: v.maximumPerVillage = try integer(value, key, minimum: 1, maximum: 10_000)
             }
         }
     }

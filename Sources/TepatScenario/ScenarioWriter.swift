@@ -22,6 +22,7 @@ public enum ScenarioWriter {
         ranking(s, &y)
         assignment(s, &y)
         allocation(s, &y)
+        verification(s, &y)
         outputs(s, &y)
         return y.out
     }
@@ -120,6 +121,13 @@ public enum ScenarioWriter {
                 comment: "kecamatan a funder may fund, replacing funders.csv, e.g.", example: "LAZISMU: [\"35.14.05\"]")
         y.mapping(1, "funder_budgets", s.allocation.funderBudgets.sorted { $0.key < $1.key }.map { ($0.key, String($0.value)) },
                 comment: "budgets replacing funders.csv, e.g.", example: "BAZNAS: 2000000000")
+    }
+
+    static func verification(_ s: Scenario, _ y: inout YAMLLines) {
+        y.line(0, "verification:", "households for the village meeting to verify (needs desil in households.csv)")
+        y.line(1, "min_probability: \(number(s.verification.minimumProbability))", "list a household when its registry desil is this likely on the wrong side of 4")
+        y.line(1, "min_p_poor: \(number(s.verification.minimumPPoor))", "and, for a likely excluded household, its probability of being below the poverty line")
+        y.line(1, "max_per_village: \(s.verification.maximumPerVillage)", "at most this many households per village")
     }
 
     static func outputs(_ s: Scenario, _ y: inout YAMLLines) {

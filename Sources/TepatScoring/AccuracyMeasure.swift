@@ -8,21 +8,13 @@ extension Accuracy {
         truth: Table, registry: HouseholdColumns, scores: HouseholdScores, measures: VillageMeasures,
         ranking: VillageRanking, villages: VillageList, standardisation: Standardisation, options: ScoringOptions
     ) throws -> Accuracy {
-        let consumption = align(truth: truth, ids: registry.ids)
+        let consumption = TrueWelfare.consumption(truth: truth, ids: registry.ids)
         let n = registry.count
         let m = registry.members
         let z = options.povertyLine
-        // Eligible: poorest 40% of persons by true consumption (ties by position).
-        let order = (0..<n).sorted { consumption[$0] != consumption[$1] ? consumption[$0] < consumption[$1] : $0 < $1 }
         let total = m.reduce(0, +)
-        var eligible = [Bool](repeating: false, count: n)
-        var trueDesil = [Int](repeating: 10, count: n)
-        var before = 0.0
-        for h in order {
-            eligible[h] = before < 0.4 * total
-            trueDesil[h] = min(10, Int((10 * before / total).rounded(.down)) + 1)
-            before += m[h]
-        }
+        let trueDesil = TrueWelfare.deciles(consumption: consumption, members: m)
+        let eligible = trueDesil.map { $0 <= 4 }
         var selected = 0.0, eligibleCount = 0.0, both = 0.0, poor = 0.0, poorSelected = 0.0
         for h in 0..<n where consumption[h].isFinite {
             let s = scores.desil[h] <= 4
@@ -82,12 +74,31 @@ extension Accuracy {
             trueP0: poor / total)
     }
 
+}
+
+/// Households by their true consumption (truth.csv of generated data), for
+/// measuring targeting: eligible means among the poorest 40% of persons.
+public enum TrueWelfare {
     /// True consumption in household order; NaN where truth.csv has no row.
-    static func align(truth: Table, ids: TextColumn) -> [Double] {
+    public static func consumption(truth: Table, ids: TextColumn) -> [Double] {
         let truthIDs = truth.texts("household_id"), values = truth.numbers("consumption_pc")
         if truthIDs == ids { return values }
         var byID: [String: Double] = [:]
         for i in 0..<truthIDs.count { byID[truthIDs[i]] = values[i] }
         return (0..<ids.count).map { byID[ids[$0]] ?? .nan }
+    }
+
+    /// Member-weighted deciles of true consumption (ties by position): desil
+    /// 1–4 are the poorest 40% of persons.
+    public static func deciles(consumption: [Double], members: [Double]) -> [Int] {
+        let order = consumption.indices.sorted { consumption[$0] != consumption[$1] ? consumption[$0] < consumption[$1] : $0 < $1 }
+        let total = members.reduce(0, +)
+        var decile = [Int](repeating: 10, count: consumption.count)
+        var before = 0.0
+        for h in order {
+            decile[h] = min(10, Int((10 * before / total).rounded(.down)) + 1)
+            before += members[h]
+        }
+        return decile
     }
 }

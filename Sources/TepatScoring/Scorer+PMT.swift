@@ -8,7 +8,7 @@ extension Scorer {
     ) throws -> Welfare {
         guard options.strata == .urbanRural else {
             let fitted = try pmtPass(survey: survey, registry: registry, villages: villages, options: options, stream: 0, clock: clock)
-            return Welfare(pass: fitted.pass, models: [StratumModel(name: "all", pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance)])
+            return Welfare(pass: fitted.pass, models: [StratumModel(name: "all", pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance, contributions: fitted.contributions)])
         }
         var welfare = Welfare(pass: .empty(households: registry.count, villages: villages.count, replicates: max(0, options.bootstrap)))
         for (name, urban) in [("urban", true), ("rural", false)] {
@@ -24,7 +24,7 @@ extension Scorer {
                 // Name the stratum: "10 usable households" alone reads as the whole survey.
                 throw ScoringError.surveyTooSmall(rows: rows, terms: terms, stratum: name)
             }
-            welfare.models.append(StratumModel(name: name, pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance))
+            welfare.models.append(StratumModel(name: name, pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance, contributions: fitted.contributions))
             welfare.pass.scatter(fitted.pass, rows: registryRows)
         }
         return welfare
@@ -47,7 +47,8 @@ extension Scorer {
         let second = try first.secondStage(context: context, villages: villages, options: options, stream: stream)
         clock.lap("pmt")
         let pass = try second.pass.run(registry)
-        return PMTFit(pass: pass, pmt: second.pmt, smallArea: second.smallArea, pooled: second.pooled, balance: second.balance)
+        return PMTFit(pass: pass, pmt: second.pmt, smallArea: second.smallArea, pooled: second.pooled, balance: second.balance,
+                      contributions: second.contributions)
     }
 
     /// One stratum's model and its predictions of the registry.
@@ -57,5 +58,6 @@ extension Scorer {
         let smallArea: SmallAreaSummary
         let pooled: [PooledLevel]
         let balance: [CovariateBalance]
+        let contributions: WelfareContributions
     }
 }

@@ -107,6 +107,9 @@ public struct StratumModel: Sendable {
     public var pooled: [PooledLevel]
     /// Survey against registry means of the model's covariates, largest gap first.
     public var balance: [CovariateBalance] = []
+    /// Each household indicator's part in a prediction (the verification
+    /// list's evidence).
+    public var contributions: WelfareContributions? = nil
 }
 
 public struct ScoringResult: Sendable {

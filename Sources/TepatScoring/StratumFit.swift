@@ -78,7 +78,8 @@ struct StratumFirstStage {
             betaDraws: draws.beta, etaDraws: draws.eta, sigmaEpsDraws: draws.sigmaEps,
             seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
         return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled,
-                                  balance: CovariateBalance.compare(base, design: design, weights: survey.weights, registry: sums))
+                                  balance: CovariateBalance.compare(base, design: design, weights: survey.weights, registry: sums),
+                                  contributions: WelfareContributions(encoder: base, coefficients: nested.coefficients, registry: sums))
     }
 }
 
@@ -90,6 +91,7 @@ struct StratumSecondStage {
     let smallArea: SmallAreaSummary
     let pooled: [PooledLevel]
     let balance: [CovariateBalance]
+    let contributions: WelfareContributions
 }
 
 /// Per-village sums of the first-stage index over the registry: ELL's contextual

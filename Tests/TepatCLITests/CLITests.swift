@@ -118,6 +118,42 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(errors[3], "3 problems in \(dir).")
     }
 
+    /// The demo's verification form through `tepat verify apply` (a bad form
+    /// first: exit 1, every problem, nothing written) and `tepat compare-data`.
+    func testVerifyApplyAndCompareDataOnTheDemo() throws {
+        let demo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Data/demo").standardized.path
+        let dir = scratch()
+        let run = try tepat(["run", demo, "--out", dir + "/run", "--bootstrap", "20", "--scoring-only", "--no-store"])
+        XCTAssertEqual(run.status, 0, run.err)
+        XCTAssertTrue(run.out.contains("Verification: "), run.out)
+        let form = try String(contentsOfFile: dir + "/run/verification_form.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertGreaterThanOrEqual(form.count, 2)
+        // The last seven fields are the five decisions and the note, all empty.
+        func filled(_ line: String, tick: Int) -> String {
+            var fields = line.components(separatedBy: ",")
+            fields[fields.count - 6 + tick] = "x"
+            return fields.joined(separator: ",")
+        }
+        let bad = [form[0], filled(form[1], tick: 0), filled(form[1], tick: 2)].joined(separator: "\n") + "\n,,,RT-0000000000-00000,,,,,x,,,,,\n"
+        try bad.write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        let refused = try tepat(["verify", "apply", demo, dir + "/bad.csv", "--out", dir + "/new"])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.err.contains("bad.csv:3:4: household_id = "), refused.err)
+        XCTAssertTrue(refused.err.contains("already on line 2: one row per household"), refused.err)
+        XCTAssertTrue(refused.err.contains("bad.csv:4:4: household_id = \"RT-0000000000-00000\": no such household in households.csv"), refused.err)
+        XCTAssertTrue(refused.err.hasSuffix("2 problems in the form; nothing was written.\n"), refused.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/new"))
+
+        try ([form[0], filled(form[1], tick: 3)].joined(separator: "\n") + "\n").write(toFile: dir + "/good.csv", atomically: true, encoding: .utf8)
+        let applied = try tepat(["verify", "apply", demo, dir + "/good.csv", "--out", dir + "/new"])
+        XCTAssertEqual(applied.status, 0, applied.err)
+        XCTAssertTrue(applied.out.hasPrefix("Wrote \(dir)/new: 5999 households (1 removed)."), applied.out)
+        let compared = try tepat(["compare-data", demo, dir + "/new", "--verification", dir + "/run/verification.csv", "--out", dir + "/cd.csv"])
+        XCTAssertEqual(compared.status, 0, compared.err)
+        XCTAssertTrue(compared.out.hasPrefix("Households: 6000 → 5999 (0 entered, 1 left)"), compared.out)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/cd.csv"))
+    }
+
     func testUsageErrorsExitTwo() throws {
         let missing = try tepat(["validate"])
         XCTAssertEqual(missing.status, 2)

@@ -44,11 +44,12 @@ extension PlanRunTests {
         }
     }
 
-    /// summary.json without what a streamed run leaves out: truth.csv (unread)
-    /// and the accuracy measured against it.
+    /// summary.json without what a streamed run leaves out: truth.csv (unread),
+    /// the accuracy measured against it, and the verification list.
     func summaryWithoutAccuracy(_ directory: String) throws -> NSDictionary {
         var summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/summary.json"))) as! [String: Any]
         summary["accuracy"] = nil
+        summary["verification"] = nil
         var inputs = summary["inputs"] as! [String: Any]
         inputs["truth.csv"] = nil
         summary["inputs"] = inputs
@@ -63,6 +64,7 @@ extension PlanRunTests {
             XCTAssertEqual(outcome.result.householdCount, 24_000)
             XCTAssertTrue(outcome.result.households.p0.isEmpty, "a streamed run keeps no household in memory")
             XCTAssertTrue(outcome.notes.contains { $0.contains("truth.csv") })
+            XCTAssertTrue(outcome.notes.contains { $0.contains("--stream leaves out verification.csv") })
         }
     }
 

@@ -148,7 +148,7 @@ final class ScenarioTests: XCTestCase {
         assertError("ranking:\n  weights:\n    p1: 0.5\n",
                     "scenario.yaml:3:5: ranking.weights.p1: unknown key; did you mean 'p0'?")
         assertError("colour: red\n",
-                    "scenario.yaml:1:1: colour: unknown key; expected one of seed, data, scoring, ranking, assignment, allocation, outputs")
+                    "scenario.yaml:1:1: colour: unknown key; expected one of seed, data, scoring, ranking, assignment, allocation, verification, outputs")
         assertError("allocation:\n  floors:\n    sangat_tertingal: 1\n",
                     "scenario.yaml:3:5: allocation.floors.sangat_tertingal: not an IDM status; did you mean 'sangat_tertinggal'?")
         assertError("scoring:\n  mpi_weights:\n    asets: 0\n",
@@ -200,7 +200,7 @@ final class ScenarioTests: XCTestCase {
         assertError("allocation:\n  funders: [" + levels.joined(separator: ", ") + "]\n",
                     "scenario.yaml:2:13: allocation.funders: expected an id, found a list")
         assertError("bomb: [" + levels.joined(separator: ", ") + "]\n",
-                    "scenario.yaml:1:1: bomb: unknown key; expected one of seed, data, scoring, ranking, assignment, allocation, outputs")
+                    "scenario.yaml:1:1: bomb: unknown key; expected one of seed, data, scoring, ranking, assignment, allocation, verification, outputs")
         XCTAssertLessThan(Date().timeIntervalSince(started), 5)
         // A mapping with more entries than the node budget stops at the budget.
         let wide = "allocation:\n  funder_budgets: {" + (0..<60_000).map { "F\($0): 1" }.joined(separator: ", ") + "}\n"

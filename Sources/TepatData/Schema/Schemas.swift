@@ -76,7 +76,14 @@ public enum Schemas {
         RowRule(parts: ["chronic_ill_members"], total: "members", message: "chronically ill members cannot outnumber the members"),
     ]
 
-    public static let households = FileSchema(fileName: "households.csv", columns: indicatorColumns, rowRules: householdRules)
+    /// What a village meeting decided of a household (`tepat verify apply`
+    /// writes it); a household decided is not listed for verification again.
+    public static let verificationDecisions = ["layak", "tidak_layak"]
+
+    public static let households = FileSchema(
+        fileName: "households.csv",
+        columns: indicatorColumns + [ColumnSpec("verifikasi", .category(verificationDecisions), required: false)],
+        rowRules: householdRules)
 
     public static let survey = FileSchema(
         fileName: "survey.csv",

@@ -112,6 +112,7 @@ enum Label {
     case modelFit, model, accuracy, term, value
     case spent, of, p0Change, p2Change, betterThanBest
     case householdsReached, beneficiaries, beneficiariesNote, funds, programsHeader, gapNote
+    case verification, verificationNote, likelyExcluded, likelyIncluded, households
 
     var indonesian: String {
         switch self {
@@ -162,6 +163,11 @@ enum Label {
         case .baselineGain: return "Rencana optimal lebih baik sebesar"
         case .optimalPlan: return "Rencana optimal Tepat"
         case .severityFall: return "Penurunan {measure}"
+        case .verification: return "Verifikasi data untuk musyawarah desa"
+        case .verificationNote: return "Rumah tangga yang desil registrinya paling berbeda dari perkiraan model, untuk dikunjungi sebelum musyawarah desa/kelurahan. Daftar per desa ada di verification.csv; formulir siap cetak di verification_form.html, dan hasilnya dibaca kembali dengan tepat verify apply."
+        case .likelyExcluded: return "Diduga miskin, belum masuk desil 1–4"
+        case .likelyIncluded: return "Diduga mampu, terdaftar desil 1–4"
+        case .households: return "Rumah tangga"
         case .modelFit: return "Model dan kecocokannya"
         case .model: return "Model"
         case .accuracy: return "Akurasi terhadap truth.csv"
@@ -230,6 +236,11 @@ enum Label {
         case .baselineGain: return "Optimal plan does better by"
         case .optimalPlan: return "Tepat's optimal plan"
         case .severityFall: return "Fall in {measure}"
+        case .verification: return "Registry verification for the village meeting"
+        case .verificationNote: return "Households whose registry desil differs most from the model's prediction, to visit before the village meeting. The list per village is in verification.csv; the printable form in verification_form.html, and tepat verify apply reads the results back."
+        case .likelyExcluded: return "Likely poor, not in desil 1–4"
+        case .likelyIncluded: return "Likely better off, registered in desil 1–4"
+        case .households: return "Households"
         case .modelFit: return "Model and fit"
         case .model: return "Model"
         case .accuracy: return "Accuracy against truth.csv"

@@ -12,6 +12,9 @@ public struct ReportContent {
     public var allocation: (problem: FundAllocationProblem, plan: FundAllocation, outcomes: VillageOutcomes, baselines: [(BaselineRule, Double)])?
     public var language: ReportLanguage
     public var objective = AllocationObjective.severity
+    /// Households on the verification list per reason, and the villages they
+    /// are in, when the run made one.
+    public var verification: (likelyExcluded: Int, likelyIncluded: Int, villages: Int)? = nil
     /// Ranking rows shown in the page (the rest are in rankings.csv).
     public var rankingRows = 60
 
@@ -44,6 +47,13 @@ public enum ReportPage {
         body += mapSection(c, t)
         body += allocationSections(c, t)
         body += assignmentSection(c, t)
+        if let v = c.verification {
+            body += section(t(.verification), "<p class=\"note\">\(SVG.escape(t(.verificationNote)))</p>"
+                + "<table><thead><tr><th></th><th>\(t(.households))</th></tr></thead><tbody>"
+                + "<tr><td>\(SVG.escape(t(.likelyExcluded)))</td><td class=\"n\">\(t.whole(Double(v.likelyExcluded)))</td></tr>"
+                + "<tr><td>\(SVG.escape(t(.likelyIncluded)))</td><td class=\"n\">\(t.whole(Double(v.likelyIncluded)))</td></tr>"
+                + "<tr><td>\(SVG.escape(t(.village)))</td><td class=\"n\">\(t.whole(Double(v.villages)))</td></tr></tbody></table>", id: "verification")
+        }
         body += section(t(.modelFit), modelTable(c.result, t), id: "model")
         return page(title: t(.title) + (region.isEmpty ? "" : " — " + region), language: c.language, body: body)
     }

@@ -173,7 +173,7 @@ public enum StreamingScorer {
             }
             let second = try stage.secondStage(context: checked.context[s], villages: villages, options: options, stream: definition.stream)
             passes[s] = second.pass
-            models.append(StratumModel(name: definition.name, pmt: second.pmt, smallArea: second.smallArea, pooled: second.pooled, balance: second.balance))
+            models.append(StratumModel(name: definition.name, pmt: second.pmt, smallArea: second.smallArea, pooled: second.pooled, balance: second.balance, contributions: second.contributions))
         }
         return (passes, models)
     }
