@@ -9,7 +9,9 @@ A TKPK analyst's first look at Tepat, step by step:
   3. read the top of the ranking, with the 90% rank intervals;
   4. see which "top 20" villages are really distinguishable from the rest;
   5. check the model against the truth the generator keeps;
-  6. draw the rank intervals (SVG) for the TKPK meeting.
+  6. draw the rank intervals (SVG) for the TKPK meeting; the report draws the
+     villages on their real boundaries and the TKPK quadrant, and
+     rankings.geojson opens in QGIS.
 
 Run from the repository root (needs ../shared/data, and a built tepat):
     python3 Notebooks-as-scripts/01_rank_villages_and_read_the_intervals.py [OUT_DIR]
@@ -22,11 +24,12 @@ import sys
 
 from walkthrough import ROOT, SHARED, require, table, tepat
 
+BOUNDARIES = os.path.join(SHARED, "boundaries", "desa_35_14.geojson")
 SHARED = os.path.join(SHARED, "seed_regions_desa.csv")
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "out", "notebooks", "01")
 
 
-require(SHARED)
+require(SHARED, BOUNDARIES)
 os.makedirs(OUT, exist_ok=True)
 
 print("Step 1. A practice kabupaten: Kab. Pasuruan's real villages, 60,000 synthetic households.\n")
@@ -36,7 +39,7 @@ print(tepat("generate", "--out", data, "--region", "35.14", "--villages-file", S
 
 print("Step 2. Score every household and rank the villages (B = 200 replicates).\n")
 run = os.path.join(OUT, "run")
-tepat("run", data, "--out", run, "--quiet", "--scoring-only")
+tepat("run", data, "--out", run, "--quiet", "--scoring-only", "--boundaries", BOUNDARIES)
 summary = json.load(open(os.path.join(run, "summary.json")))
 pmt = summary["pmt"]
 print(f"   PMT on {pmt['n']} survey households: R² = {pmt['r2']:.3f}, σ = {pmt['sigma']:.3f}, "
@@ -86,3 +89,12 @@ svg.append("</svg>")
 chart = os.path.join(OUT, "rank_intervals.svg")
 open(chart, "w").write("\n".join(svg) + "\n")
 print(f"   wrote {chart}")
+
+geo = json.load(open(os.path.join(run, "rankings.geojson")))
+polygons = sum(f["geometry"] is not None and f["geometry"]["type"] == "MultiPolygon" for f in geo["features"])
+quadrants = {}
+for r in rankings:
+    quadrants[r["quadrant"]] = quadrants.get(r["quadrant"], 0) + 1
+print(f"   report.html maps the {polygons} villages on their boundaries (desa_35_14.geojson);")
+print(f"   rankings.geojson holds them for QGIS. TKPK quadrants: " +
+      ", ".join(f"{q or 'no data'} {n}" for q, n in sorted(quadrants.items())) + ".")

@@ -32,6 +32,7 @@ extension Tepat {
 
                 Writes, all at once at the end (a failed run leaves nothing behind):
                   rankings.csv           one row per village, rank 1 = most in need
+                  rankings.geojson       the same villages for QGIS (polygons with --boundaries)
                   households_scored.csv  welfare, desil and poverty probability per household
                   pmt_coefficients.csv   the PMT's terms, estimates and standard errors
                   summary.json           inputs with checksums, model fit, overall poverty,
@@ -130,6 +131,9 @@ extension Tepat {
         @Flag(name: .customLong("no-store"), help: "Do not record the run in the run store.")
         var noStore = false
 
+        @Option(help: ArgumentHelp("Village polygons (GeoJSON FeatureCollection, a kode_desa property per feature) for the report's maps and rankings.geojson; e.g. ../shared/data/boundaries/desa_35_14.geojson.", valueName: "FILE"))
+        var boundaries: String?
+
         @Flag(name: .customLong("include-names"), help: ArgumentHelp(
             "Put the household head's name and NIK (columns head_name/nama_kepala, head_nik) on the verification form for field use. Only the form carries them; handle it as personal data."))
         var includeNames = false
@@ -186,6 +190,7 @@ extension Tepat {
             if let villageCap { s.allocation.villageCap = villageCap }
             if let opdsPerVillage { s.assignment.opdsPerVillage = opdsPerVillage }
             if let exportMPS { s.outputs.exportMPS = exportMPS }
+            if let boundaries { s.data.boundaries = boundaries }
             try run.apply(s)
             run.includeNames = includeNames
             run.codebook = try loadCodebook(s.data.codebook)
@@ -283,7 +288,8 @@ extension Tepat {
                              plan.rows.count, 100 * after.overallBefore.p0, 100 * after.overallAfter.p0, 100 * after.overallBefore.p2, 100 * after.overallAfter.p2))
             }
             if let list = outcome.verification {
-                print("Verification: \(list.count(.likelyExcluded)) households likely excluded and \(list.count(.likelyIncluded)) likely included by the registry's desil; see verification.csv.")
+                let excluded = list.count(.likelyExcluded), included = list.count(.likelyIncluded)
+                print("Verification: \(excluded) household\(excluded == 1 ? "" : "s") likely excluded and \(included) likely included by the registry's desil; see verification.csv.")
             }
             if let a = result.accuracy {
                 print(String(format: "Against truth.csv: exclusion error %.1f%%, inclusion error %.1f%%, Spearman(P0) %.3f; 90%% intervals hold the true rank for %.1f%% and the true P0 for %.1f%% of villages.",

@@ -37,7 +37,7 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     /// Rounded, trailing zeros removed, no exponent, "-0" written as "0".
-    static func fixed(_ x: Double, decimals: Int) -> String {
+    public static func fixed(_ x: Double, decimals: Int) -> String {
         var text = String(format: "%.\(decimals)f", x)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }

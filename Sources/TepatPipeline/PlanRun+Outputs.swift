@@ -20,6 +20,7 @@ extension PlanRun {
             try AllocationOutputs.writeFunders(problem, plan, to: directory.file("funders_summary.csv"))
         }
         try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
+        try RankingsGeoJSON.write(rankings: directory.file("rankings.csv"), boundaries: scored.boundaries, to: directory.file("rankings.geojson"))
         if let verification = scored.verification { try writeVerification(verification.list, result, to: directory) }
         if writeHouseholds {
             if let streamed = scored.streamed {
@@ -60,6 +61,7 @@ extension PlanRun {
             assignment: d.assignmentProblem.flatMap { p in d.assignment.map { (p, $0) } },
             allocation: d.allocationProblem.flatMap { p in d.plan.flatMap { pl in d.outcomes.map { (p, pl, $0, d.baselines) } } },
             language: language, objective: allocation.objective)
+        report.boundaries = scored.boundaries
         if let list = scored.verification?.list {
             report.verification = (list.count(.likelyExcluded), list.count(.likelyIncluded), Set(list.cases.map(\.village)).count)
         }

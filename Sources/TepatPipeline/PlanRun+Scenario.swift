@@ -37,5 +37,6 @@ extension PlanRun {
         allocation.objective = s.allocation.objective
         allocation.exportMPS = s.outputs.exportMPS
         verification = s.verification
+        boundaries = s.data.boundaries
     }
 }

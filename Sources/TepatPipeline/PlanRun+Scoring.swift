@@ -11,6 +11,7 @@ extension PlanRun {
         var streamed: StreamingScorer.Output?
         var notes: [String] = []
         var verification: Verification? = nil
+        var boundaries: VillageBoundaries? = nil
     }
 
     /// Reads DATA_DIR and scores it, in memory or streamed, with the frame
@@ -18,6 +19,14 @@ extension PlanRun {
     func score(workDirectory: String?, clock: StageClock) throws -> Scored {
         var scored = try readAndScore(workDirectory: workDirectory, clock: clock)
         scored.notes += Self.frameWarnings(scored.result)
+        if let boundaries {
+            let read = try VillageBoundaries.read(path: boundaries)
+            let drawn = scored.result.villages.codes.filter { read.polygons[$0.value] != nil }.count
+            if drawn < scored.result.villages.count {
+                scored.notes.append("note: \(read.file) has polygons for \(drawn) of the \(scored.result.villages.count) villages; the others are points where villages.csv has lat/lon")
+            }
+            scored.boundaries = read
+        }
         verify(&scored, clock: clock)
         return scored
     }

@@ -34,6 +34,8 @@ public struct PlanRun {
     public var recorder: ((RunRecord, _ commit: () throws -> Bool) throws -> Bool)? = nil
     /// The verification list's rule (when households.csv has desil).
     public var verification = VerificationOptions()
+    /// Village polygons (GeoJSON) for the report's maps and rankings.geojson.
+    public var boundaries: String? = nil
     /// Names and NIK on the verification form (for field use; nowhere else).
     public var includeNames = false
     /// Allocate funds when funders.csv and programs.csv exist.

@@ -12,14 +12,16 @@ public enum ScoringOutputs {
     static let rankingsHeader = ["rank", "kode_desa", "nama_desa", "nama_kecamatan", "households", "persons", "p0", "p1", "p2",
                                  "poor_persons", "poor_households", "rank_lo", "rank_hi", "p0_lo", "p0_hi", "share_desil_1_4",
                                  "mpi_h", "mpi_a", "mpi_m0", "score", "top_deprivations"] + needPillars.map { "need_" + $0 }
-        + ["idm_status", "lat", "lon", "p0_cv", "quality"]
+        + ["idm_status", "lat", "lon", "p0_cv", "quality", "quadrant"]
     /// The estimated columns from p0 to score, which a village without data leaves empty.
     static let estimateColumns = rankingsHeader.firstIndex(of: "top_deprivations")! - rankingsHeader.firstIndex(of: "p0")!
 
     public static func writeRankings(_ r: ScoringResult, to path: String, dialect: CSVDialect = .standard) throws {
         let w = try dialect.writer(path: path, header: rankingsHeader)
+        let quadrants = TKPKQuadrant.villages(r)
         for v in r.ranking.order {
             if r.ranking.quality[v] == .noData { writeVillageWithoutData(v, r, w) } else { writeRankedVillage(v, r, w) }
+            w.text(quadrants[v]?.rawValue ?? "")
             try w.endRow()
         }
         try w.close()

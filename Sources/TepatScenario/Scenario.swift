@@ -33,6 +33,8 @@ public struct Scenario: Sendable, Equatable {
         /// nil (files use Tepat's category names), "pbdt2015", or a codebook path.
         public var codebook: String? = nil
         public var onError = OnError.fail
+        /// Village polygons (GeoJSON) for the maps and rankings.geojson; nil: points.
+        public var boundaries: String? = nil
     }
 
     /// Scoring settings; their defaults are the scoring module's own

@@ -3,7 +3,7 @@
 /// here without its own case does not compile.
 public enum ScenarioKeys {
     public enum Top: String, CaseIterable { case seed, data, scoring, ranking, assignment, allocation, verification, outputs }
-    public enum Data: String, CaseIterable { case files, codebook, onError = "on_error" }
+    public enum Data: String, CaseIterable { case files, codebook, onError = "on_error", boundaries }
     public enum Files: String, CaseIterable { case households, survey, villages, opds, funders, programs, truth }
     public enum Scoring: String, CaseIterable {
         case method, povertyLine = "poverty_line", bootstrap, ridge, strata, kecamatanEffects = "kecamatan_effects"

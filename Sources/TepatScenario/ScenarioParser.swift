@@ -99,6 +99,9 @@ struct NodeReader {
                     guard let path = try optionalString(pathNode, fileKey) else { continue }
                     d.paths[file.rawValue + ".csv"] = try existingFile(resolve(path), pathNode, fileKey)
                 }
+            case .boundaries:
+                guard let text = try optionalString(value, key) else { d.boundaries = nil; continue }
+                d.boundaries = try existingFile(resolve(text), value, key)
             case .codebook:
                 guard let text = try optionalString(value, key) else { d.codebook = nil; continue }
                 d.codebook = text == "pbdt2015" ? text : try existingFile(resolve(text), value, key, hint: " (or write pbdt2015 for the shipped codebook)")

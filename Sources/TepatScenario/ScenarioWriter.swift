@@ -65,6 +65,7 @@ public enum ScenarioWriter {
             }
         }
         y.line(1, "codebook: \(s.data.codebook.map(quoted) ?? "none")", "none, pbdt2015, or a codebook YAML for raw exports")
+        y.line(1, "boundaries: \(s.data.boundaries.map(quoted) ?? "none")", "village polygons (GeoJSON with kode_desa) for the report's maps and rankings.geojson")
         y.line(1, "on_error: \(s.data.onError.rawValue)", "fail: any bad row stops the run; skip: leave it out, list it in rejected.csv")
     }
 

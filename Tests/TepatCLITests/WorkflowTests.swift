@@ -214,12 +214,12 @@ final class WorkflowTests: XCTestCase {
         XCTAssertFalse(html.contains("<script"))
         XCTAssertFalse(html.contains("http://") || html.contains("https://"))
         XCTAssertTrue(html.contains("<html lang=\"id\">"))
-        for id in ["headline", "ranking", "map", "before-after", "spending", "baselines", "assignment", "model"] {
+        for id in ["headline", "ranking", "map", "quadrant", "before-after", "spending", "baselines", "assignment", "verification", "model"] {
             XCTAssertTrue(html.contains("<section id=\"\(id)\">"), id)
         }
-        let points = html.components(separatedBy: "<circle cx=").count - 1
-        let dots = html.components(separatedBy: "<circle cx=").filter { $0.contains("r=\"3\"") }.count  // interval-bar dots
-        XCTAssertEqual(points - dots, 365)
+        // The map's points (r 4.5), not the interval bars' or the quadrant chart's dots.
+        let points = html.components(separatedBy: "<circle cx=").dropFirst().filter { $0.contains("r=\"4.5\"") }.count
+        XCTAssertEqual(points, 365)
         XCTAssertTrue(html.contains("Peringkat desa"))
         // OPD reasons in Indonesian too; assignment.csv keeps its English column.
         XCTAssertTrue(html.contains("rumah tangga miskin terdeprivasi (peringkat "))

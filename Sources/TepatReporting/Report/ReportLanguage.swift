@@ -1,5 +1,6 @@
 import Foundation
 import TepatAllocation
+import TepatScoring
 import TepatScenario
 
 /// Labels and number formats of the report in one language.
@@ -64,13 +65,45 @@ struct ReportText {
         return names[name] ?? name
     }
 
+    /// A deprivation's name (Docs/model.md's list), in the report's language.
+    func deprivation(_ name: String) -> String {
+        guard language == .indonesian else { return name.replacingOccurrences(of: "_", with: " ") }
+        let names = ["housing": "rumah tidak layak", "sanitation": "sanitasi", "water": "air minum", "energy": "energi",
+                     "schooling": "anak tidak sekolah", "health": "kesehatan", "livelihood": "mata pencaharian",
+                     "social_care": "perlindungan sosial"]
+        return names[name] ?? name
+    }
+
+    /// "rumah tidak layak 80%; sanitasi 77%": the three deprivations most common
+    /// among a village's expected poor households.
+    func topDeprivations(_ shares: [Double]) -> String {
+        let all = Deprivation.allCases
+        let order = shares.indices.sorted { shares[$0] != shares[$1] ? shares[$0] > shares[$1] : $0 < $1 }
+        return order.prefix(3).filter { shares[$0] > 0 }.map { "\(deprivation(all[$0].rawValue)) \(percent(shares[$0], decimals: 0))" }
+            .joined(separator: "; ")
+    }
+
+    /// A row name of the model table, in the report's language.
+    func modelTerm(_ english: String) -> String {
+        guard language == .indonesian else { return english }
+        let names = [
+            "method": "metode", "PMT n, p, rank": "PMT: rumah tangga survei, variabel, rank", "condition number": "bilangan kondisi",
+            "survey villages": "desa dalam survei", "dropped terms": "variabel yang dikeluarkan",
+            "asset index: variance explained": "indeks aset: varians yang dijelaskan", "bootstrap replicates": "replikasi bootstrap",
+            "exclusion error": "kesalahan eksklusi", "inclusion error": "kesalahan inklusi", "Spearman P0": "korelasi Spearman P0",
+            "rank interval coverage": "cakupan interval peringkat", "P0 interval coverage": "cakupan interval P0",
+            "pmt": "PMT dengan model area kecil", "asset_index": "indeks aset", "urban": "perkotaan", "rural": "perdesaan",
+        ]
+        return names[english] ?? english
+    }
+
     /// Why an OPD fits a village, in the report's language (assignment.csv keeps
     /// the English text, a stable column for scripts).
     func reasons(_ list: [OPDAssignmentProblem.Reason]) -> String {
         list.map { r in
             language == .indonesian
                 ? "\(pillar(r.pillar)): \(r.households) rumah tangga miskin terdeprivasi (peringkat \(r.rank) dari \(r.villages))"
-                : "\(r.pillar): \(r.households) poor households deprived (rank \(r.rank) of \(r.villages))"
+                : "\(r.pillar): \(r.households) poor household\(r.households == 1 ? "" : "s") deprived (rank \(r.rank) of \(r.villages))"
         }.joined(separator: "; ")
     }
 
@@ -104,7 +137,7 @@ enum Label {
     case title, subtitle, headline, villagesRanked, householdsScored, expectedP0, poorPersons, povertyLine
     case ranking, rankingNote, rank, village, kecamatan, rankInterval, p0Interval, reasons, moreInCSV
     case quality, caution, cautionNote, noDataVillages
-    case map, mapNote, mapMissing, lowP0, highP0
+    case map, mapNote, mapMissing, lowP0, highP0, polygonMapNote, fundsMap, fundsMapNote, noFunds, mostFunds
     case beforeAfter, beforeAfterNote, before, after, noAllocation
     case spending, funder, budget, allocated, marginalValue, pillar, marginalNote
     case assignment, opd, fit, noAssignment
@@ -113,6 +146,7 @@ enum Label {
     case spent, of, p0Change, p2Change, betterThanBest
     case householdsReached, beneficiaries, beneficiariesNote, funds, programsHeader, gapNote
     case verification, verificationNote, likelyExcluded, likelyIncluded, households
+    case quadrant, quadrantNote, quadrantVillages, quadrantKecamatan, quadrantI, quadrantII, quadrantIII, quadrantIV, poorAxis, p0Axis, quadrantCount, quadrantName
 
     var indonesian: String {
         switch self {
@@ -140,6 +174,11 @@ enum Label {
         case .map: return "Peta desa menurut tingkat kemiskinan"
         case .mapNote: return "Setiap titik adalah satu desa di koordinat villages.csv; warna menunjukkan perkiraan P0."
         case .mapMissing: return "Peta tidak dapat digambar: villages.csv tidak ada atau tidak memuat koordinat lat/lon."
+        case .polygonMapNote: return "Setiap bidang adalah satu desa (batas wilayah dari {file}); warna menunjukkan perkiraan P0, abu-abu bila tanpa data. Sepuluh desa dengan peringkat teratas diberi nama; nama kecamatan dalam huruf besar."
+        case .fundsMap: return "Peta dana per desa"
+        case .fundsMapNote: return "Dana rencana alokasi per desa; putih bila desa tidak menerima dana."
+        case .noFunds: return "tanpa dana"
+        case .mostFunds: return "dana terbesar"
         case .lowP0: return "P0 rendah"
         case .highP0: return "P0 tinggi"
         case .beforeAfter: return "Kemiskinan per kecamatan, sebelum dan sesudah alokasi"
@@ -163,6 +202,18 @@ enum Label {
         case .baselineGain: return "Rencana optimal lebih baik sebesar"
         case .optimalPlan: return "Rencana optimal Tepat"
         case .severityFall: return "Penurunan {measure}"
+        case .quadrant: return "Analisis kuadran TKPK"
+        case .quadrantNote: return "Setiap desa (dan kecamatan) menurut persentase penduduk miskin (P0) dan jumlah penduduk miskin, dibagi pada P0 kabupaten ({p0}) dan rata-rata jumlah penduduk miskin per wilayah ({poor}). Kuadran I adalah prioritas utama; sepuluh desa berperingkat teratas diberi nama. Kolom quadrant di rankings.csv memuat kuadran setiap desa."
+        case .quadrantVillages: return "Desa"
+        case .quadrantKecamatan: return "Kecamatan"
+        case .quadrantI: return "I: persentase tinggi, jumlah tinggi"
+        case .quadrantII: return "II: persentase rendah, jumlah tinggi"
+        case .quadrantIII: return "III: persentase rendah, jumlah rendah"
+        case .quadrantIV: return "IV: persentase tinggi, jumlah rendah"
+        case .poorAxis: return "Jumlah penduduk miskin (perkiraan)"
+        case .p0Axis: return "Persentase penduduk miskin (P0)"
+        case .quadrantCount: return "Jumlah desa"
+        case .quadrantName: return "Kuadran"
         case .verification: return "Verifikasi data untuk musyawarah desa"
         case .verificationNote: return "Rumah tangga yang desil registrinya paling berbeda dari perkiraan model, untuk dikunjungi sebelum musyawarah desa/kelurahan. Daftar per desa ada di verification.csv; formulir siap cetak di verification_form.html, dan hasilnya dibaca kembali dengan tepat verify apply."
         case .likelyExcluded: return "Diduga miskin, belum masuk desil 1–4"
@@ -213,6 +264,11 @@ enum Label {
         case .map: return "Villages by poverty rate"
         case .mapNote: return "Each point is a village at the coordinates of villages.csv; colour shows expected P0."
         case .mapMissing: return "No map: villages.csv is missing or has no lat/lon coordinates."
+        case .polygonMapNote: return "Each shape is a village (boundaries from {file}); colour shows expected P0, grey where there is no data. The ten top-ranked villages are named; kecamatan names in capitals."
+        case .fundsMap: return "Funds per village"
+        case .fundsMapNote: return "The plan's funds per village; white where a village receives none."
+        case .noFunds: return "no funds"
+        case .mostFunds: return "most funds"
         case .lowP0: return "low P0"
         case .highP0: return "high P0"
         case .beforeAfter: return "Poverty by kecamatan, before and after the allocation"
@@ -236,6 +292,18 @@ enum Label {
         case .baselineGain: return "Optimal plan does better by"
         case .optimalPlan: return "Tepat's optimal plan"
         case .severityFall: return "Fall in {measure}"
+        case .quadrant: return "TKPK quadrant analysis"
+        case .quadrantNote: return "Each village (and kecamatan) by its poverty rate (P0) and its number of poor persons, split at the kabupaten's P0 ({p0}) and the mean number of poor persons per area ({poor}). Quadrant I is the first priority; the ten top-ranked villages are named. rankings.csv's quadrant column holds each village's quadrant."
+        case .quadrantVillages: return "Villages"
+        case .quadrantKecamatan: return "Kecamatan"
+        case .quadrantI: return "I: high rate, many poor"
+        case .quadrantII: return "II: low rate, many poor"
+        case .quadrantIII: return "III: low rate, few poor"
+        case .quadrantIV: return "IV: high rate, few poor"
+        case .poorAxis: return "Poor persons (expected)"
+        case .p0Axis: return "Poverty rate (P0)"
+        case .quadrantCount: return "Villages"
+        case .quadrantName: return "Quadrant"
         case .verification: return "Registry verification for the village meeting"
         case .verificationNote: return "Households whose registry desil differs most from the model's prediction, to visit before the village meeting. The list per village is in verification.csv; the printable form in verification_form.html, and tepat verify apply reads the results back."
         case .likelyExcluded: return "Likely poor, not in desil 1–4"

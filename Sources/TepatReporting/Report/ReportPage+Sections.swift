@@ -42,7 +42,7 @@ extension ReportPage {
             rows += "<tr><td class=\"n\">\(rank)</td><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
             rows += "<td>\(bar) <span class=\"muted nowrap\">\(r.ranking.rankLow[village])–\(r.ranking.rankHigh[village])</span></td>"
             rows += "<td class=\"n\">\(t.percent(m.p0[village])) <span class=\"muted\">(\(t.percent(r.ranking.p0Low[village]))–\(t.percent(r.ranking.p0High[village])))</span></td>"
-            rows += "<td>\(SVG.escape(ScoringOutputs.topDeprivations(m.deprivationShare[village]).replacingOccurrences(of: "|", with: ", ")))</td>"
+            rows += "<td>\(SVG.escape(t.topDeprivations(m.deprivationShare[village])))</td>"
             rows += "<td class=\"muted\">\(r.ranking.quality[village] == .caution ? SVG.escape(t(.caution)) : "")</td></tr>"
         }
         var ranking = "<p>\(SVG.escape(t(.rankingNote)))</p><table><thead><tr><th>\(t(.rank))</th><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.rankInterval))</th><th>\(t(.p0Interval))</th><th>\(t(.reasons))</th><th>\(t(.quality))</th></tr></thead><tbody>\(rows)</tbody></table>"
@@ -62,12 +62,70 @@ extension ReportPage {
         let hasData = (0..<v.count).map { quality[$0] != .noData }
         let labels = (0..<v.count).map { "\(v.names[$0]) (\(v.kecamatanNames[$0])): P0 \(t.percent(m.p0[$0]))" }
         let highest = (0..<v.count).filter { hasData[$0] }.map { m.p0[$0] }.max() ?? 0
+        if let boundaries = c.boundaries {
+            let top = Set(c.result.ranking.order.prefix(10))
+            let villages = (0..<v.count).map { i in
+                SVG.MapVillage(polygons: boundaries.polygons[v.codes[i].value] ?? [], shade: hasData[i] && highest > 0 ? m.p0[i] / highest : .nan,
+                               tooltip: labels[i], label: top.contains(i) ? v.names[i] : nil, kecamatan: v.kecamatanNames[i])
+            }
+            if let map = SVG.polygonMap(villages, colour: SVG.heat, legend: (t(.lowP0), t(.highP0) + " (" + t.percent(highest) + ")")) {
+                let note = t(.polygonMapNote).replacingOccurrences(of: "{file}", with: boundaries.file)
+                return section(t(.map), "<p>\(SVG.escape(note))</p>" + map, id: "map") + fundsMap(c, villages, t)
+            }
+        }
         if let map = SVG.map(lat: (0..<v.count).map { hasData[$0] ? v.lat[$0] : .nan }, lon: v.lon, value: m.p0, labels: labels,
                              legend: (t(.lowP0), t(.highP0) + " (" + t.percent(highest) + ")")) {
             return section(t(.map), "<p>\(SVG.escape(t(.mapNote)))</p>" + map, id: "map")
         } else {
             return section(t(.map), "<p class=\"note\">\(SVG.escape(t(.mapMissing)))</p>", id: "map")
         }
+    }
+
+    /// The TKPK quadrant chart for villages and for kecamatan, with the count
+    /// of villages per quadrant.
+    static func quadrantSection(_ c: ReportContent, _ t: ReportText) -> String {
+        let r = c.result, v = r.villages, m = r.measures
+        let quadrants = TKPKQuadrant.villages(r), split = TKPKQuadrant.villageSplits(r)
+        guard quadrants.contains(where: { $0 != nil }) else { return "" }
+        let names = [t(.quadrantI), t(.quadrantII), t(.quadrantIII), t(.quadrantIV)]
+        let index = { (q: TKPKQuadrant) in TKPKQuadrant.allCases.firstIndex(of: q)! }
+        let top = Set(r.ranking.order.prefix(10))
+        let villagePoints = (0..<v.count).compactMap { i -> SVG.QuadrantPoint? in
+            guard let q = quadrants[i] else { return nil }
+            return SVG.QuadrantPoint(x: m.p0[i], y: m.poorPersons[i], quadrant: index(q),
+                                     tooltip: "\(v.names[i]) (\(v.kecamatanNames[i])): P0 \(t.percent(m.p0[i])), \(t.whole(m.poorPersons[i])) · \(q.rawValue)",
+                                     label: top.contains(i) ? v.names[i] : nil)
+        }
+        let kecamatan = TKPKQuadrant.kecamatan(r)
+        let kecamatanPoints = kecamatan.map {
+            SVG.QuadrantPoint(x: $0.p0, y: $0.poor, quadrant: index($0.quadrant), tooltip: "\($0.name): P0 \(t.percent($0.p0)), \(t.whole($0.poor)) · \($0.quadrant.rawValue)", label: $0.name)
+        }
+        let meanKecamatanPoor = kecamatan.reduce(0.0) { $0 + $1.poor } / Double(max(1, kecamatan.count))
+        let format = (x: { (x: Double) in t.percent(x, decimals: 0) }, y: { (y: Double) in t.whole(y) })
+        var body = "<p>\(SVG.escape(t(.quadrantNote).replacingOccurrences(of: "{p0}", with: t.percent(split.p0)).replacingOccurrences(of: "{poor}", with: t.whole(split.poor))))</p>"
+        body += "<h3>\(SVG.escape(t(.quadrantVillages)))</h3>"
+        body += SVG.quadrantChart(villagePoints, xSplit: split.p0, ySplit: split.poor, names: names, axes: (t(.p0Axis), t(.poorAxis)), format: format)
+        body += "<h3>\(SVG.escape(t(.quadrantKecamatan)))</h3>"
+        body += SVG.quadrantChart(kecamatanPoints, xSplit: r.overall.p0, ySplit: meanKecamatanPoor, names: names, axes: (t(.p0Axis), t(.poorAxis)), format: format)
+        body += "<table><thead><tr><th>\(SVG.escape(t(.quadrantName)))</th><th>\(SVG.escape(t(.quadrantCount)))</th></tr></thead><tbody>"
+        for (k, q) in TKPKQuadrant.allCases.enumerated() {
+            body += "<tr><td>\(SVG.escape(names[k]))</td><td class=\"n\">\(quadrants.filter { $0 == q }.count)</td></tr>"
+        }
+        return section(t(.quadrant), body + "</tbody></table>", id: "quadrant")
+    }
+
+    /// The plan's funds per village on the same polygons, when there is a plan.
+    static func fundsMap(_ c: ReportContent, _ villages: [SVG.MapVillage], _ t: ReportText) -> String {
+        guard let a = c.allocation else { return "" }
+        let most = Double(a.outcomes.funds.max() ?? 0)
+        let shaded = villages.enumerated().map { i, village in
+            var copy = village
+            copy.shade = most > 0 ? Double(a.outcomes.funds[i]) / most : 0
+            copy.tooltip = "\(c.result.villages.names[i]): \(t.rupiah(a.outcomes.funds[i]))"
+            return copy
+        }
+        guard let map = SVG.polygonMap(shaded, colour: SVG.blues, legend: (t(.noFunds), t(.mostFunds) + " (" + t.rupiah(Int64(most)) + ")")) else { return "" }
+        return section(t(.fundsMap), "<p>\(SVG.escape(t(.fundsMapNote)))</p>" + map, id: "funds-map")
     }
 
     /// Before and after by kecamatan; spending by funder and pillar; baselines.

@@ -15,6 +15,8 @@ public struct ReportContent {
     /// Households on the verification list per reason, and the villages they
     /// are in, when the run made one.
     public var verification: (likelyExcluded: Int, likelyIncluded: Int, villages: Int)? = nil
+    /// Village polygons for the maps (`--boundaries`); points without them.
+    public var boundaries: VillageBoundaries? = nil
     /// Ranking rows shown in the page (the rest are in rankings.csv).
     public var rankingRows = 60
 
@@ -45,6 +47,7 @@ public enum ReportPage {
         body += headlineSection(c, t)
         body += rankingSection(c, t)
         body += mapSection(c, t)
+        body += quadrantSection(c, t)
         body += allocationSections(c, t)
         body += assignmentSection(c, t)
         if let v = c.verification {
@@ -59,29 +62,29 @@ public enum ReportPage {
     }
 
     static func modelTable(_ r: ScoringResult, _ t: ReportText) -> String {
-        var rows: [(String, String)] = [("method", r.method.rawValue)]
+        var rows: [(String, String)] = [(t.modelTerm("method"), t.modelTerm(r.method.rawValue))]
         for model in r.models {
-            let p = model.pmt, prefix = r.models.count > 1 ? model.name + ": " : ""
+            let p = model.pmt, prefix = r.models.count > 1 ? t.modelTerm(model.name) + ": " : ""
             rows += [
-                (prefix + "PMT n, p, rank", "\(p.n), \(p.termNames.count), \(p.rank)"),
+                (prefix + t.modelTerm("PMT n, p, rank"), "\(p.n), \(p.termNames.count), \(p.rank)"),
                 (prefix + "R², adj. R²", t.decimal(p.r2, decimals: 3) + ", " + t.decimal(p.adjustedR2, decimals: 3)),
                 (prefix + "σ", t.decimal(p.sigma, decimals: 4)),
-                (prefix + "condition number", t.decimal(p.conditionNumber, decimals: 0)),
+                (prefix + t.modelTerm("condition number"), t.decimal(p.conditionNumber, decimals: 0)),
                 (prefix + "σ²_η, σ²_ε (REML)", t.decimal(model.smallArea.sigma2Eta, decimals: 4) + ", " + t.decimal(model.smallArea.sigma2Eps, decimals: 4)),
-                (prefix + "survey villages", "\(model.smallArea.surveyVillages)"),
+                (prefix + t.modelTerm("survey villages"), "\(model.smallArea.surveyVillages)"),
             ]
-            if !p.dropped.isEmpty { rows.append((prefix + "dropped terms", p.dropped.joined(separator: ", "))) }
+            if !p.dropped.isEmpty { rows.append((prefix + t.modelTerm("dropped terms"), p.dropped.joined(separator: ", "))) }
         }
-        if let share = r.assetIndexExplainedShare { rows.append(("asset index: variance explained", t.percent(share))) }
-        rows.append(("bootstrap replicates", "\(r.options.bootstrap)"))
+        if let share = r.assetIndexExplainedShare { rows.append((t.modelTerm("asset index: variance explained"), t.percent(share))) }
+        rows.append((t.modelTerm("bootstrap replicates"), "\(r.options.bootstrap)"))
         var out = "<table><thead><tr><th>\(t(.term))</th><th>\(t(.value))</th></tr></thead><tbody>"
         out += rows.map { "<tr><td>\(SVG.escape($0.0))</td><td class=\"n\">\(SVG.escape($0.1))</td></tr>" }.joined()
         out += "</tbody></table>"
         if let a = r.accuracy {
             let accuracy: [(String, String)] = [
-                ("exclusion error", t.percent(a.exclusionError)), ("inclusion error", t.percent(a.inclusionError)),
-                ("Spearman P0", t.decimal(a.spearmanP0, decimals: 3)),
-                ("rank interval coverage", t.percent(a.rankIntervalCoverage)), ("P0 interval coverage", t.percent(a.p0IntervalCoverage)),
+                (t.modelTerm("exclusion error"), t.percent(a.exclusionError)), (t.modelTerm("inclusion error"), t.percent(a.inclusionError)),
+                (t.modelTerm("Spearman P0"), t.decimal(a.spearmanP0, decimals: 3)),
+                (t.modelTerm("rank interval coverage"), t.percent(a.rankIntervalCoverage)), (t.modelTerm("P0 interval coverage"), t.percent(a.p0IntervalCoverage)),
             ]
             out += "<h3>\(SVG.escape(t(.accuracy)))</h3><table><tbody>"
             out += accuracy.map { "<tr><td>\(SVG.escape($0.0))</td><td class=\"n\">\(SVG.escape($0.1))</td></tr>" }.joined()

@@ -30,7 +30,11 @@ enum SVG {
     /// Sequential colour for a value in [0, 1] (yellow → orange → dark red),
     /// readable by the colour-blind and in greyscale print.
     static func heat(_ t: Double) -> String {
-        let stops: [(Double, Double, Double)] = [(255, 255, 204), (254, 217, 118), (253, 141, 60), (227, 26, 28), (128, 0, 38)]
+        ramp([(255, 255, 204), (254, 217, 118), (253, 141, 60), (227, 26, 28), (128, 0, 38)], t)
+    }
+
+    /// The colour at `t` in [0, 1] along `stops`, linearly between neighbours.
+    static func ramp(_ stops: [(Double, Double, Double)], _ t: Double) -> String {
         let x = min(1, max(0, t.isFinite ? t : 0)) * Double(stops.count - 1)
         let k = min(stops.count - 2, Int(x)), u = x - Double(k)
         let a = stops[k], b = stops[k + 1]
@@ -68,13 +72,18 @@ enum SVG {
             let x = 20 + (lon[i] - minLon) * k * scale, y = 20 + (maxLat - lat[i]) * scale
             out += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"4.5\" fill=\"\(heat(top > 0 ? value[i] / top : 0))\" stroke=\"#555\" stroke-width=\"0.4\"><title>\(escape(labels[i]))</title></circle>"
         }
-        let legendY = height + 8
+        return out + colourLegend(y: height + 8, colour: heat, legend) + "</svg>"
+    }
+
+    /// A map's colour scale: ten steps from `legend.0` (above its left end) to
+    /// `legend.1` (at its right).
+    static func colourLegend(y: Double, colour: (Double) -> String, _ legend: (String, String)) -> String {
+        var out = ""
         for s in 0..<10 {
-            out += "<rect x=\"\(f(20 + Double(s) * 16))\" y=\"\(f(legendY))\" width=\"16\" height=\"12\" fill=\"\(heat(Double(s) / 9))\"/>"
+            out += "<rect x=\"\(f(20 + Double(s) * 16))\" y=\"\(f(y))\" width=\"16\" height=\"12\" fill=\"\(colour(Double(s) / 9))\"/>"
         }
-        out += "<text x=\"186\" y=\"\(f(legendY + 10))\" font-size=\"11\">\(escape(legend.1))</text>"
-        out += "<text x=\"20\" y=\"\(f(legendY - 2))\" font-size=\"11\" text-anchor=\"start\" dy=\"-2\">\(escape(legend.0))</text>"
-        return out + "</svg>"
+        out += "<text x=\"186\" y=\"\(f(y + 10))\" font-size=\"11\">\(escape(legend.1))</text>"
+        return out + "<text x=\"20\" y=\"\(f(y - 2))\" font-size=\"11\" text-anchor=\"start\" dy=\"-2\">\(escape(legend.0))</text>"
     }
 
     /// Paired horizontal bars (before/after) per label.
