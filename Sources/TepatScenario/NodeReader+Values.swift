@@ -20,6 +20,16 @@ extension NodeReader {
             }
             let full = path.isEmpty ? name : path + "." + name
             if let allowed, !allowed.contains(name) {
+                // A key of another section, written exactly, is a commoner slip than
+                // a typo of one here; a near one only when nothing here is near.
+                if let other = ScenarioKeys.elsewhere(name, notIn: path) {
+                    let parts = other.split(separator: ".")
+                    if parts.last! == name || NearestName.suggestion(for: name, among: allowed) == nil {
+                        let section = parts.dropLast().joined(separator: ".")
+                        let place = section.isEmpty ? "at the top level" : "in the \(section) section"
+                        throw error(keyNode, full, "unknown key here; did you mean '\(other)'? (\(parts.last!) belongs \(place))")
+                    }
+                }
                 throw error(keyNode, full, "unknown key" + NearestName.hint(for: name, among: allowed))
             }
             result.append((name, keyNode, value))

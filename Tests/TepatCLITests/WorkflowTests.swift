@@ -214,7 +214,7 @@ final class WorkflowTests: XCTestCase {
         XCTAssertFalse(html.contains("<script"))
         XCTAssertFalse(html.contains("http://") || html.contains("https://"))
         XCTAssertTrue(html.contains("<html lang=\"id\">"))
-        for id in ["headline", "ranking", "map", "quadrant", "before-after", "spending", "baselines", "assignment", "verification", "model"] {
+        for id in ["headline", "ranking", "map", "quadrant", "rpkd", "before-after", "spending", "baselines", "assignment", "verification", "model"] {
             XCTAssertTrue(html.contains("<section id=\"\(id)\">"), id)
         }
         // The map's points (r 4.5), not the interval bars' or the quadrant chart's dots.

@@ -114,11 +114,8 @@ final class BoundariesTests: XCTestCase {
 /// to show, in its text or its tooltips.
 final class IndonesianReportTests: XCTestCase {
     func testIndonesianReportHasNoEnglishLabels() throws {
-        let out = NSTemporaryDirectory() + "tepat-report-id-\(getpid())"
+        let out = try demoRun("report-id")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        var run = PlanRun(dataDirectory: BoundariesTests.demo, outputDirectory: out)
-        run.options.bootstrap = 20
-        _ = try run.execute()
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         // Visible text and tooltips: tags and file names removed.
         var text = html.replacingOccurrences(of: "<style>[\\s\\S]*?</style>", with: " ", options: .regularExpression)
@@ -133,4 +130,34 @@ final class IndonesianReportTests: XCTestCase {
         XCTAssertTrue(text.contains("bilangan kondisi"))
         XCTAssertTrue(text.contains("kesalahan eksklusi"))
     }
+}
+
+/// The RPKD tables read what rankings.csv says: the priority locations are its
+/// quadrant I villages, the profile has one row per kecamatan.
+final class RPKDTablesTests: XCTestCase {
+    func testPriorityLocationsAreTheQuadrantOneVillages() throws {
+        let out = try demoRun("rpkd")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let (header, rows) = try CSVReader.records(path: out + "/rankings.csv")
+        let quadrant = header.firstIndex(of: "quadrant")!, name = header.firstIndex(of: "nama_desa")!
+        let first = rows.filter { $0[quadrant] == "I" }
+        XCTAssertFalse(first.isEmpty)
+        let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        let start = try XCTUnwrap(html.range(of: "<section id=\"rpkd\">"))
+        let section = String(html[start.lowerBound...])
+        XCTAssertTrue(section.contains("Lokasi prioritas: \(first.count) desa di kuadran I (20 teratas)"))
+        for row in first.prefix(20) { XCTAssertTrue(section.contains("<td>\(row[name])</td>"), row[name]) }
+        let kecamatan = Set(rows.map { $0[header.firstIndex(of: "nama_kecamatan")!] })
+        let profile = section.components(separatedBy: "Lokasi prioritas")[0]
+        XCTAssertEqual(profile.components(separatedBy: "<tr><td>").count - 1, kecamatan.count)
+    }
+}
+
+/// A run of the demo (B = 20) in the temporary folder; its directory.
+func demoRun(_ name: String) throws -> String {
+    let out = NSTemporaryDirectory() + "tepat-\(name)-\(getpid())"
+    var run = PlanRun(dataDirectory: BoundariesTests.demo, outputDirectory: out)
+    run.options.bootstrap = 20
+    _ = try run.execute()
+    return out
 }

@@ -155,6 +155,18 @@ final class ScenarioTests: XCTestCase {
                     "scenario.yaml:3:5: scoring.mpi_weights.asets: unknown MPI indicator; did you mean 'assets'?")
     }
 
+    /// A key written in the wrong section points to the section it belongs in.
+    func testKeysOfAnotherSectionPointThere() {
+        assertError("poverty_line: 600000\n",
+                    "scenario.yaml:1:1: poverty_line: unknown key here; did you mean 'scoring.poverty_line'? (poverty_line belongs in the scoring section)")
+        assertError("scoring:\n  floors:\n    tertinggal: 1\n",
+                    "scenario.yaml:2:3: scoring.floors: unknown key here; did you mean 'allocation.floors'? (floors belongs in the allocation section)")
+        assertError("allocation:\n  seed: 3\n",
+                    "scenario.yaml:2:3: allocation.seed: unknown key here; did you mean 'seed'? (seed belongs at the top level)")
+        assertError("outputs:\n  povrty_line: 1\n",
+                    "scenario.yaml:2:3: outputs.povrty_line: unknown key here; did you mean 'scoring.poverty_line'? (poverty_line belongs in the scoring section)")
+    }
+
     func testWrongTypesNameTheKeyAndLine() {
         assertError("scoring:\n  bootstrap: many\n", "scenario.yaml:2:14: scoring.bootstrap: expected a whole number, found 'many'")
         assertError("scoring:\n  poverty_line: 550.000,5\n", "scenario.yaml:2:17: scoring.poverty_line: expected a number (with . as the decimal mark), found '550.000,5'")

@@ -147,6 +147,7 @@ enum Label {
     case householdsReached, beneficiaries, beneficiariesNote, funds, programsHeader, gapNote
     case verification, verificationNote, likelyExcluded, likelyIncluded, households
     case quadrant, quadrantNote, quadrantVillages, quadrantKecamatan, quadrantI, quadrantII, quadrantIII, quadrantIV, poorAxis, p0Axis, quadrantCount, quadrantName
+    case rpkd, rpkdNote, rpkdProfile, rpkdLocations, rpkdPrograms, rpkdNeed, persons
 
     var indonesian: String {
         switch self {
@@ -214,6 +215,13 @@ enum Label {
         case .p0Axis: return "Persentase penduduk miskin (P0)"
         case .quadrantCount: return "Jumlah desa"
         case .quadrantName: return "Kuadran"
+        case .rpkd: return "Tabel RPKD"
+        case .rpkdNote: return "Tabel untuk dokumen Rencana Penanggulangan Kemiskinan Daerah (Permendagri 53/2020): profil kemiskinan per kecamatan, lokasi prioritas (desa kuadran I menurut peringkat) dan program prioritas per pilar."
+        case .rpkdProfile: return "Profil kemiskinan per kecamatan"
+        case .rpkdLocations: return "Lokasi prioritas: {n} desa di kuadran I (20 teratas)"
+        case .rpkdPrograms: return "Program prioritas per pilar"
+        case .rpkdNeed: return "Rumah tangga miskin terdeprivasi (perkiraan)"
+        case .persons: return "Penduduk"
         case .verification: return "Verifikasi data untuk musyawarah desa"
         case .verificationNote: return "Rumah tangga yang desil registrinya paling berbeda dari perkiraan model, untuk dikunjungi sebelum musyawarah desa/kelurahan. Daftar per desa ada di verification.csv; formulir siap cetak di verification_form.html, dan hasilnya dibaca kembali dengan tepat verify apply."
         case .likelyExcluded: return "Diduga miskin, belum masuk desil 1–4"
@@ -304,6 +312,13 @@ enum Label {
         case .p0Axis: return "Poverty rate (P0)"
         case .quadrantCount: return "Villages"
         case .quadrantName: return "Quadrant"
+        case .rpkd: return "RPKD tables"
+        case .rpkdNote: return "Tables for the regional poverty reduction plan (RPKD, Permendagri 53/2020): the poverty profile per kecamatan, the priority locations (quadrant I villages by rank) and the priority programs per pillar."
+        case .rpkdProfile: return "Poverty profile per kecamatan"
+        case .rpkdLocations: return "Priority locations: {n} villages in quadrant I (top 20)"
+        case .rpkdPrograms: return "Priority programs per pillar"
+        case .rpkdNeed: return "Poor households deprived (expected)"
+        case .persons: return "Persons"
         case .verification: return "Registry verification for the village meeting"
         case .verificationNote: return "Households whose registry desil differs most from the model's prediction, to visit before the village meeting. The list per village is in verification.csv; the printable form in verification_form.html, and tepat verify apply reads the results back."
         case .likelyExcluded: return "Likely poor, not in desil 1–4"

@@ -48,6 +48,7 @@ public enum ReportPage {
         body += rankingSection(c, t)
         body += mapSection(c, t)
         body += quadrantSection(c, t)
+        body += rpkdSection(c, t)
         body += allocationSections(c, t)
         body += assignmentSection(c, t)
         if let v = c.verification {
