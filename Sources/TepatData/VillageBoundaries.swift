@@ -57,9 +57,9 @@ public struct VillageBoundaries: Sendable {
             }
             do {
                 polygons[code.value] = try geometry(feature["geometry"])
-            } catch let problem as GeometryProblem {
-                problems.record(DataProblem(file: name, column: "kode_desa", value: codeText, message: "\(where_): \(problem.message)"))
-            } catch {}
+            } catch {
+                problems.record(DataProblem(file: name, column: "kode_desa", value: codeText, message: "\(where_): \(error.message)"))
+            }
         }
         guard problems.isEmpty else { throw DataErrors(problems) }
         return VillageBoundaries(polygons: polygons, file: name)
@@ -67,7 +67,7 @@ public struct VillageBoundaries: Sendable {
 
     struct GeometryProblem: Error { let message: String }
 
-    static func geometry(_ value: Any?) throws -> [Polygon] {
+    static func geometry(_ value: Any?) throws(GeometryProblem) -> [Polygon] {
         guard let geometry = value as? [String: Any], let type = geometry["type"] as? String else {
             throw GeometryProblem(message: "no geometry")
         }
@@ -75,16 +75,16 @@ public struct VillageBoundaries: Sendable {
         case "Polygon": return [try polygon(geometry["coordinates"])]
         case "MultiPolygon":
             guard let parts = geometry["coordinates"] as? [Any], !parts.isEmpty else { throw GeometryProblem(message: "a MultiPolygon without polygons") }
-            return try parts.map(polygon)
+            return try parts.map { (part: Any) throws(GeometryProblem) in try polygon(part) }
         default: throw GeometryProblem(message: "geometry \(type); expected Polygon or MultiPolygon")
         }
     }
 
-    static func polygon(_ value: Any?) throws -> Polygon {
+    static func polygon(_ value: Any?) throws(GeometryProblem) -> Polygon {
         guard let rings = value as? [Any], !rings.isEmpty else { throw GeometryProblem(message: "a polygon without rings") }
-        return try rings.map { ring in
+        return try rings.map { (ring: Any) throws(GeometryProblem) -> Ring in
             guard let positions = ring as? [Any] else { throw GeometryProblem(message: "a ring that is not a list of positions") }
-            var points: Ring = try positions.map { position in
+            var points: Ring = try positions.map { (position: Any) throws(GeometryProblem) -> Point in
                 guard let pair = position as? [Any], pair.count >= 2,
                       let lon = (pair[0] as? NSNumber)?.doubleValue, let lat = (pair[1] as? NSNumber)?.doubleValue else {
                     throw GeometryProblem(message: "a position that is not [lon, lat]")

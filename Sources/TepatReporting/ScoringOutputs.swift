@@ -80,10 +80,15 @@ public enum ScoringOutputs {
     /// "housing 62%; sanitation 48%; livelihood 31%": the three deprivations most
     /// common among the village's expected poor households (ties: Docs/model.md order).
     public static func topDeprivations(_ shares: [Double]) -> String {
-        let all = Deprivation.allCases
+        mostCommonDeprivations(shares).map { "\(Deprivation.allCases[$0].rawValue) \(Int((100 * shares[$0]).rounded()))%" }
+            .joined(separator: "; ")
+    }
+
+    /// The positions (`Deprivation.allCases` order) of the three largest
+    /// shares above zero, largest first, ties in that order.
+    static func mostCommonDeprivations(_ shares: [Double]) -> [Int] {
         let order = shares.indices.sorted { shares[$0] != shares[$1] ? shares[$0] > shares[$1] : $0 < $1 }
         return order.prefix(3).filter { shares[$0] > 0 }
-            .map { "\(all[$0].rawValue) \(Int((100 * shares[$0]).rounded()))%" }.joined(separator: "; ")
     }
 
     /// households_scored.csv's columns. log_welfare_mean and log_welfare_sd are

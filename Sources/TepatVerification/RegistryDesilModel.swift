@@ -49,8 +49,14 @@ public struct RegistryDesilModel: Sendable {
 
     /// The probability of registry desil `desil` for a household of log welfare y.
     func likelihood(desil: Int, y: Double) -> Double {
-        let upper = desil >= 10 ? 1 : Normal.cdf((cutPoints[desil - 1] - y) / noiseSD)
-        let lower = desil <= 1 ? 0 : Normal.cdf((cutPoints[desil - 2] - y) / noiseSD)
+        Self.desilProbability(desil, cutPoints: cutPoints, centre: y, spread: noiseSD)
+    }
+
+    /// The probability that a normal value of `centre` and `spread` falls
+    /// between cut points k − 1 and k: desil k.
+    static func desilProbability(_ k: Int, cutPoints: [Double], centre: Double, spread: Double) -> Double {
+        let upper = k >= 10 ? 1 : Normal.cdf((cutPoints[k - 1] - centre) / spread)
+        let lower = k <= 1 ? 0 : Normal.cdf((cutPoints[k - 2] - centre) / spread)
         return max(0, upper - lower)
     }
 
@@ -59,10 +65,7 @@ public struct RegistryDesilModel: Sendable {
     /// numerator is integrated by Simpson's rule in steps of 0.1 sd over the
     /// shorter side of c, out to 8 sd (beyond which φ < 10⁻¹⁴).
     public func probabilityPoorest(mean: Double, sd: Double, desil: Int) -> Double {
-        let s = (sd * sd + noiseSD * noiseSD).squareRoot()
-        let upper = desil >= 10 ? 1 : Normal.cdf((cutPoints[desil - 1] - mean) / s)
-        let lower = desil <= 1 ? 0 : Normal.cdf((cutPoints[desil - 2] - mean) / s)
-        let total = upper - lower
+        let total = Self.desilProbability(desil, cutPoints: cutPoints, centre: mean, spread: (sd * sd + noiseSD * noiseSD).squareRoot())
         let zc = (poorestCut - mean) / sd
         guard total > 1e-300 else { return Normal.cdf(zc) }
         if zc <= 0 {
@@ -146,14 +149,13 @@ struct PredictiveBins {
 
     /// Log-likelihood of the registry's desil given the model and τ.
     func logLikelihood(tau: Double) -> Double {
-        let model = RegistryDesilModel(noiseSD: tau, cutPoints: cutPoints(tau: tau), poorestCut: 0)
+        let cuts = cutPoints(tau: tau)
         var total = 0.0
         for b in mean.indices {
             let s = (sd[b] * sd[b] + tau * tau).squareRoot()
             for k in 1...10 where desilCounts[b][k - 1] > 0 {
-                let upper = k == 10 ? 1 : Normal.cdf((model.cutPoints[k - 1] - mean[b]) / s)
-                let lower = k == 1 ? 0 : Normal.cdf((model.cutPoints[k - 2] - mean[b]) / s)
-                total += desilCounts[b][k - 1] * log(max(upper - lower, 1e-300))
+                let p = RegistryDesilModel.desilProbability(k, cutPoints: cuts, centre: mean[b], spread: s)
+                total += desilCounts[b][k - 1] * log(max(p, 1e-300))
             }
         }
         return total

@@ -89,7 +89,4 @@ public struct FormExtras: Sendable {
     private init() {}
 
     func values(of id: String) -> [String] { byID[id] ?? [String](repeating: "", count: columns.count) }
-
-    /// True when the form carries names or NIK.
-    public var hasPersonalData: Bool { columns.contains { Self.personalColumns.contains($0) } }
 }

@@ -77,9 +77,7 @@ struct ReportText {
     /// "rumah tidak layak 80%; sanitasi 77%": the three deprivations most common
     /// among a village's expected poor households.
     func topDeprivations(_ shares: [Double]) -> String {
-        let all = Deprivation.allCases
-        let order = shares.indices.sorted { shares[$0] != shares[$1] ? shares[$0] > shares[$1] : $0 < $1 }
-        return order.prefix(3).filter { shares[$0] > 0 }.map { "\(deprivation(all[$0].rawValue)) \(percent(shares[$0], decimals: 0))" }
+        ScoringOutputs.mostCommonDeprivations(shares).map { "\(deprivation(Deprivation.allCases[$0].rawValue)) \(percent(shares[$0], decimals: 0))" }
             .joined(separator: "; ")
     }
 

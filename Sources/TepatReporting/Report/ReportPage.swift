@@ -51,15 +51,19 @@ public enum ReportPage {
         body += rpkdSection(c, t)
         body += allocationSections(c, t)
         body += assignmentSection(c, t)
-        if let v = c.verification {
-            body += section(t(.verification), "<p class=\"note\">\(SVG.escape(t(.verificationNote)))</p>"
-                + "<table><thead><tr><th></th><th>\(t(.households))</th></tr></thead><tbody>"
-                + "<tr><td>\(SVG.escape(t(.likelyExcluded)))</td><td class=\"n\">\(t.whole(Double(v.likelyExcluded)))</td></tr>"
-                + "<tr><td>\(SVG.escape(t(.likelyIncluded)))</td><td class=\"n\">\(t.whole(Double(v.likelyIncluded)))</td></tr>"
-                + "<tr><td>\(SVG.escape(t(.village)))</td><td class=\"n\">\(t.whole(Double(v.villages)))</td></tr></tbody></table>", id: "verification")
-        }
+        body += verificationSection(c, t)
         body += section(t(.modelFit), modelTable(c.result, t), id: "model")
         return page(title: t(.title) + (region.isEmpty ? "" : " — " + region), language: c.language, body: body)
+    }
+
+    /// The verification list's size, and where its files are.
+    static func verificationSection(_ c: ReportContent, _ t: ReportText) -> String {
+        guard let v = c.verification else { return "" }
+        let rows = [(t(.likelyExcluded), v.likelyExcluded), (t(.likelyIncluded), v.likelyIncluded), (t(.village), v.villages)]
+        return section(t(.verification), "<p class=\"note\">\(SVG.escape(t(.verificationNote)))</p>"
+            + "<table><thead><tr><th></th><th>\(t(.households))</th></tr></thead><tbody>"
+            + rows.map { "<tr><td>\(SVG.escape($0.0))</td><td class=\"n\">\(t.whole(Double($0.1)))</td></tr>" }.joined()
+            + "</tbody></table>", id: "verification")
     }
 
     static func modelTable(_ r: ScoringResult, _ t: ReportText) -> String {
