@@ -3,7 +3,7 @@
 //
 // Modules, each importing only those before it (Sources/*/README.md):
 //   LinearAlgebra, LinearProgram, NetworkFlow,
-//   TepatRandom      general tools, nothing of Tepat
+//   TepatRandom, Spreadsheet  general tools, nothing of Tepat
 //   TepatData        read and validate the input files; CSV and JSON writing
 //   TepatGenerator   synthetic kabupaten with truth
 //   TepatScoring     PMT, small-area model, FGT, MPI, village ranking
@@ -19,6 +19,7 @@ import PackageDescription
 
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
 
 /// A library module; its README.md is documentation, not a resource.
 func module(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
@@ -41,12 +42,14 @@ let package = Package(
         .library(name: "TepatVerification", targets: ["TepatVerification"]),
         .library(name: "NetworkFlow", targets: ["NetworkFlow"]),
         .library(name: "LinearProgram", targets: ["LinearProgram"]),
+        .library(name: "Spreadsheet", targets: ["Spreadsheet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // System OpenBLAS (CBLAS + Fortran LAPACK) and LAPACKE.
@@ -64,14 +67,18 @@ let package = Package(
         ),
         module("LinearProgram", ["CCoinOR"]),
         module("NetworkFlow"),
+        // System libxlsxwriter: Excel workbooks out.
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        module("Spreadsheet", ["CXlsxWriter", zipFoundation]),
         module("TepatRandom"),
-        module("TepatData", [yams], resources: [.copy("Codebooks")]),
+        module("TepatData", [yams, "Spreadsheet"], resources: [.copy("Codebooks")]),
         module("TepatGenerator", ["TepatData", "TepatRandom"]),
         module("TepatScoring", ["TepatData", "TepatRandom", "LinearAlgebra"]),
         module("TepatAllocation", ["NetworkFlow", "LinearProgram", "TepatData", "TepatScoring"]),
         module("TepatVerification", ["TepatData", "TepatScoring", .product(name: "Crypto", package: "swift-crypto")]),
         module("TepatScenario", ["TepatData", "TepatScoring", "TepatAllocation", "TepatVerification", yams]),
-        module("TepatReporting", ["TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", .product(name: "Crypto", package: "swift-crypto")]),
+        module("TepatReporting", ["Spreadsheet", "TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", .product(name: "Crypto", package: "swift-crypto")],
+               resources: [.copy("Resources")]),
         module("TepatStore", [.product(name: "GRDB", package: "GRDB.swift")]),
         module("TepatPipeline", [
             "LinearAlgebra", "LinearProgram", "TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatReporting", "TepatStore",
@@ -87,19 +94,20 @@ let package = Package(
         .target(name: "TestLP", path: "Tests/TestLP"),
         // The random instances are drawn with the scoring module's seeded sampler.
         .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "TestLP", "TepatScoring"]),
-        .testTarget(name: "TepatDataTests", dependencies: ["TepatData", "TepatRandom"]),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", zipFoundation]),
+        .testTarget(name: "TepatDataTests", dependencies: ["TepatData", "TepatRandom", "Spreadsheet"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
         .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]),
         .testTarget(name: "TepatAllocationTests", dependencies: ["TepatAllocation", "LinearProgram", "NetworkFlow", "TepatScoring", "TepatData", "TepatGenerator"]),
         .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatScoring", "TepatAllocation", "TepatData"]),
         .testTarget(name: "TepatReportingTests", dependencies: ["TepatReporting", "TepatScenario", "TepatScoring", "TepatData"]),
         .testTarget(name: "TepatStoreTests", dependencies: ["TepatStore"]),
-        .testTarget(name: "TepatVerificationTests", dependencies: ["TepatVerification", "TepatPipeline", "TepatScoring", "TepatData", "TepatGenerator"]),
+        .testTarget(name: "TepatVerificationTests", dependencies: ["TepatVerification", "TepatPipeline", "TepatScoring", "TepatData", "TepatGenerator", zipFoundation]),
         .testTarget(
             name: "TepatPipelineTests",
-            dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]
+            dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom", "Spreadsheet", zipFoundation]
         ),
         // BadInput is the bad-input corpus the tests read from disk, not sources.
-        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatCLI", "TepatPipeline", "TepatScenario", "TepatData", "TepatStore"], exclude: ["BadInput"]),
+        .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatCLI", "TepatPipeline", "TepatReporting", "TepatScenario", "TepatData", "TepatStore"], exclude: ["BadInput"]),
     ]
 )

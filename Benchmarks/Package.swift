@@ -37,7 +37,7 @@ let package = Package(
             path: "Support"
         ),
         benchmark("Stages", using: ["TepatPipeline"]),
-        benchmark("Ingest", using: ["TepatData", "TepatGenerator"]),
+        benchmark("Ingest", using: ["TepatData", "TepatGenerator", "TepatReporting"]),
         benchmark("Scoring", using: ["TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatPipeline"]),
         benchmark("Kernels", using: ["LinearAlgebra"]),
     ]

@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
-// libFuzzer harnesses for the two parsers that take untrusted text: the CSV
-// reader (with the households schema's field decoding) and the scenario parser.
+// libFuzzer harnesses for the parsers that take untrusted input: the CSV reader
+// (with the households schema's field decoding), the scenario parser and the
+// .xlsx reader (zip, sheet XML, the CSV a sheet becomes).
 // A package of its own because a harness has no `main` (libFuzzer brings it), so
-// it cannot sit in the main build. Run with `scripts/fuzz csv|scenario [seconds]`.
+// it cannot sit in the main build. Run with `scripts/fuzz csv|scenario|xlsx [seconds]`.
 import Foundation
 import PackageDescription
 
@@ -18,6 +19,11 @@ let package = Package(
         .executableTarget(
             name: "FuzzCSV",
             dependencies: ["FuzzSupport", .product(name: "TepatData", package: tepat)],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
+        .executableTarget(
+            name: "FuzzXLSX",
+            dependencies: ["FuzzSupport", .product(name: "Spreadsheet", package: tepat), .product(name: "TepatData", package: tepat)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
         .executableTarget(

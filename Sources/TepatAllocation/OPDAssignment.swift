@@ -120,7 +120,7 @@ public struct OPDAssignmentProblem: Sendable {
     /// as assignment.csv writes it.
     public func reasons(opd o: Int, village v: Int) -> String {
         reasonList(opd: o, village: v).map {
-            "\($0.pillar): \($0.households) poor households deprived (rank \($0.rank) of \($0.villages))"
+            "\($0.pillar): \($0.households) poor \($0.households == 1 ? "household" : "households") deprived (rank \($0.rank) of \($0.villages))"
         }.joined(separator: "; ")
     }
 }

@@ -12,7 +12,9 @@ extension Tepat {
                 ranges, categories, region codes, duplicate ids, ragged rows and broken \
                 quotes, missing required columns, consistency within a row (children out of \
                 school ≤ children aged 7–18), and across files (every household's village is in \
-                villages.csv; OPD and funder kecamatan exist).
+                villages.csv; OPD and funder kecamatan exist). Any file may be an Excel \
+                workbook under the same name (households.xlsx): its first sheet is read, and \
+                its problems name the sheet and cell (households.xlsx:Sheet1!D3).
 
                 Exit status 0 when the directory is valid, 1 when any problem was found.
                 """)
@@ -27,7 +29,7 @@ extension Tepat {
             let book = try loadCodebook(codebook)
             let result = DataDirectory.validate(dataDirectory, codebook: book)
             for file in result.files {
-                print("\(file.name): \(file.rows) rows accepted\(file.rejected > 0 ? ", \(file.rejected) rejected" : "")")
+                print("\(file.shownName): \(file.rows) rows accepted\(file.rejected > 0 ? ", \(file.rejected) rejected" : "")")
             }
             if !result.problems.isEmpty {
                 throw fail(with: result.problems, context: "in \(dataDirectory)")

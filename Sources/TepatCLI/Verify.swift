@@ -10,7 +10,7 @@ extension Tepat {
             discussion: """
                 A run on a households.csv with the registry's desil lists the households whose \
                 desil and prediction disagree most (verification.csv) and writes the meeting's \
-                form (verification_form.csv to fill in, verification_form.html to print). \
+                form (verification_form.csv or .xlsx to fill in, verification_form.html to print). \
                 After the meeting, 'tepat verify apply' reads the filled form back.
                 """,
             subcommands: [Apply.self])
@@ -22,7 +22,8 @@ extension Tepat.Verify {
         static let configuration = CommandConfiguration(
             abstract: "Apply a filled verification form to a DATA_DIR, writing a new one.",
             discussion: """
-                The form is verification_form.csv as a run wrote it, with one decision ticked \
+                The form is verification_form.csv (or verification_form.xlsx, filled in in \
+                Excel) as a run wrote it, with one decision ticked \
                 (x) per household decided: layak, tidak_layak, pindah, meninggal or \
                 tidak_ditemukan, and a note in catatan. A form with a single keputusan column \
                 naming the decision works too. Rows with no decision are left unchanged.
@@ -51,7 +52,7 @@ extension Tepat.Verify {
         @Argument(help: ArgumentHelp("The DATA_DIR the run that made the form read.", valueName: "DATA_DIR"))
         var dataDirectory: String
 
-        @Argument(help: ArgumentHelp("The filled form (CSV).", valueName: "FORM"))
+        @Argument(help: ArgumentHelp("The filled form: verification_form.csv or verification_form.xlsx.", valueName: "FORM"))
         var form: String
 
         @Option(help: ArgumentHelp("The new DATA_DIR to write (must not exist).", valueName: "NEW_DIR"))

@@ -19,6 +19,8 @@ public struct DataSet: Sendable {
     public var problems: ProblemLog
     /// Per file: path, rows kept, rows rejected.
     public var files: [LoadedFile]
+    /// The files given as .xlsx, converted to CSV for every later reader.
+    public var workbooks = WorkbookInputs()
 }
 
 public struct LoadedFile: Sendable, Equatable {
@@ -26,6 +28,8 @@ public struct LoadedFile: Sendable, Equatable {
     public var path: String
     public var rows: Int
     public var rejected: Int
+    /// The name to show: the workbook's when the file was one.
+    public var shownName: String { WorkbookInputs.isWorkbook(path) ? (path as NSString).lastPathComponent : name }
 
     public init(name: String, path: String, rows: Int, rejected: Int) {
         self.name = name
@@ -55,7 +59,7 @@ public enum DataDirectory {
         let villages = loading.read(Schemas.villages)
         // A streamed run reads households.csv itself, chunk by chunk; it must exist.
         var households = readHouseholds ? loading.read(Schemas.households, required: true, codebook: codebook)
-            : householdsPlaceholder(path: loading.path(of: Schemas.households), log: &loading.log)
+            : loading.householdsPlaceholder(codebook: codebook)
         if readHouseholds, let table = households, table.rowCount == 0,
            !loading.log.problems.contains(where: { $0.file == Schemas.households.fileName }) {
             loading.log.record(DataProblem(file: Schemas.households.fileName, message: "no households: the file has a header but no rows"))
@@ -73,11 +77,12 @@ public enum DataDirectory {
             opds = loading.keepKnownKecamatan(opds, known)
             funders = loading.keepKnownKecamatan(funders, known)
         }
+        loading.log = loading.workbooks.relocate(loading.log)
         if onError == .fail && !loading.log.isEmpty { throw DataErrors(loading.log) }
         guard let households else { throw DataErrors(loading.log) }
         return DataSet(
             households: households, survey: survey, villages: villages, opds: opds, funders: funders,
-            programs: programs, truth: truth, problems: loading.log, files: loading.files)
+            programs: programs, truth: truth, problems: loading.log, files: loading.files, workbooks: loading.workbooks)
     }
 
     /// The villages and kecamatan villages.csv lists, and how to name its scope.
@@ -100,6 +105,7 @@ public enum DataDirectory {
         let problemLimit: Int
         var log: ProblemLog
         var files: [LoadedFile] = []
+        let workbooks = WorkbookInputs()
 
         init(directory: String, paths: [String: String], problemLimit: Int) {
             self.directory = directory
@@ -108,30 +114,68 @@ public enum DataDirectory {
             log = ProblemLog(limit: problemLimit)
         }
 
-        func path(of schema: FileSchema) -> String {
-            paths[schema.fileName] ?? (directory as NSString).appendingPathComponent(schema.fileName)
+        /// The file holding `schema`'s rows: the scenario's path, else NAME.csv,
+        /// else NAME.xlsx in DATA_DIR. Both in DATA_DIR is a problem: which one
+        /// the planner meant is not for Tepat to guess.
+        mutating func source(of schema: FileSchema) -> String {
+            if let path = paths[schema.fileName] { return path }
+            let csv = (directory as NSString).appendingPathComponent(schema.fileName)
+            let xlsx = (csv as NSString).deletingPathExtension + ".xlsx"
+            let fm = FileManager.default
+            guard fm.fileExists(atPath: xlsx) else { return csv }
+            if fm.fileExists(atPath: csv) {
+                log.record(DataProblem(file: schema.fileName, message: "\((xlsx as NSString).lastPathComponent) is in DATA_DIR too; keep one of the two (the CSV is read)"))
+                return csv
+            }
+            return xlsx
+        }
+
+        /// The CSV to read from `source`: a workbook is converted first. Nil
+        /// (the problem recorded) when the workbook cannot be read.
+        mutating func readable(_ source: String, _ schema: FileSchema, codebook: Codebook?) -> String? {
+            guard WorkbookInputs.isWorkbook(source) else { return source }
+            do {
+                return try workbooks.convert(source, schema: schema, codebook: codebook)
+            } catch {
+                log.record(contentsOf: error.log)
+                files.append(LoadedFile(name: schema.fileName, path: source, rows: 0, rejected: 0))
+                return nil
+            }
         }
 
         /// A file's good rows; nil when it is absent (a problem if required) or unreadable.
         mutating func read(_ schema: FileSchema, required: Bool = false, codebook: Codebook? = nil) -> Table? {
-            let path = path(of: schema)
-            guard FileManager.default.fileExists(atPath: path) else {
+            let source = source(of: schema)
+            guard FileManager.default.fileExists(atPath: source) else {
                 if required {
                     log.record(DataProblem(file: schema.fileName, message: paths[schema.fileName] != nil
-                        ? "required file is missing: \(path)" : "required file is missing from \(directory)"))
+                        ? "required file is missing: \(source)" : "required file is missing from \(directory)"))
                 }
                 return nil
             }
+            guard let path = readable(source, schema, codebook: codebook) else { return nil }
             do {
                 let result = try TableReader.readFile(path: path, schema: schema, codebook: codebook, displayName: schema.fileName, problemLimit: problemLimit)
                 log.record(contentsOf: result.problems)
-                files.append(LoadedFile(name: schema.fileName, path: path, rows: result.table.rowCount, rejected: result.rowsRejected))
+                files.append(LoadedFile(name: schema.fileName, path: source, rows: result.table.rowCount, rejected: result.rowsRejected))
                 return result.table
             } catch {
                 log.record(contentsOf: error.log)
-                files.append(LoadedFile(name: schema.fileName, path: path, rows: 0, rejected: 0))
+                files.append(LoadedFile(name: schema.fileName, path: source, rows: 0, rejected: 0))
                 return nil
             }
+        }
+
+        /// An empty households table standing for a households.csv read elsewhere
+        /// (by a streamed run, from its conversion when it is a workbook); records a problem if the file is missing.
+        mutating func householdsPlaceholder(codebook: Codebook?) -> Table? {
+            let source = source(of: Schemas.households)
+            guard FileManager.default.fileExists(atPath: source) else {
+                log.record(DataProblem(file: Schemas.households.fileName, message: "required file is missing: \(source)"))
+                return nil
+            }
+            guard readable(source, Schemas.households, codebook: codebook) != nil else { return nil }
+            return Table(schema: Schemas.households, present: Schemas.households.columns.map { _ in true })
         }
 
         /// Leaves out rows whose village villages.csv does not list.
@@ -164,16 +208,6 @@ public enum DataDirectory {
             files[k].rejected += table.rowCount - (kept?.rowCount ?? 0)
             files[k].rows = kept?.rowCount ?? 0
         }
-    }
-
-    /// An empty households table standing for a households.csv read elsewhere
-    /// (by a streamed run); records a problem if the file is missing.
-    static func householdsPlaceholder(path: String, log: inout ProblemLog) -> Table? {
-        guard FileManager.default.fileExists(atPath: path) else {
-            log.record(DataProblem(file: Schemas.households.fileName, message: "required file is missing: \(path)"))
-            return nil
-        }
-        return Table(schema: Schemas.households, present: Schemas.households.columns.map { _ in true })
     }
 
     /// Checks a DATA_DIR and returns every problem (empty: valid).

@@ -1,3 +1,5 @@
+import Spreadsheet
+
 /// One problem found in an input file, located precisely enough that a planner can
 /// open the file and fix it: file, 1-based line, column (position and name), the
 /// offending value (masked when it is personal data) and what was expected.
@@ -11,6 +13,9 @@ public struct DataProblem: Error, Sendable, Hashable, CustomStringConvertible {
     /// The value as it may be shown: truncated, control bytes escaped, personal data masked.
     public var value: String?
     public var message: String
+    /// The sheet, when the file is an .xlsx workbook: `line` is then the
+    /// sheet's row and `columnNumber` its column (A = 1).
+    public var sheet: String? = nil
 
     public init(
         file: String, line: Int = 0, columnNumber: Int? = nil, column: String? = nil,
@@ -24,15 +29,27 @@ public struct DataProblem: Error, Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
-    /// `households.csv:12:7: floor_area_m2 = "abc": expected a number > 0`
+    /// `households.csv:12:7: floor_area_m2 = "abc": expected a number > 0`, or
+    /// for a workbook `households.xlsx:Sheet1!G12: …`.
     public var description: String {
         var location = file
-        if line > 0 { location += ":\(line)" }
-        if let columnNumber, line > 0 { location += ":\(columnNumber)" }
+        if let sheet {
+            location += ":" + Self.quotedSheet(sheet)
+            if line > 0 { location += columnNumber.map { "!" + CellReference.name(row: line, column: $0) } ?? ", row \(line)" }
+        } else {
+            if line > 0 { location += ":\(line)" }
+            if let columnNumber, line > 0 { location += ":\(columnNumber)" }
+        }
         var subject = ""
         if let column { subject = column }
         if let value { subject += subject.isEmpty ? "value \"\(value)\"" : " = \"\(value)\"" }
         return subject.isEmpty ? "\(location): \(message)" : "\(location): \(subject): \(message)"
+    }
+
+    /// A sheet name as Excel writes it in a reference: quoted when it holds
+    /// anything but letters, digits and `_`.
+    static func quotedSheet(_ name: String) -> String {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? name : "'" + name.replacingOccurrences(of: "'", with: "''") + "'"
     }
 
     /// Order of a file's problems as one serial read reports them: by line, then column.
@@ -70,6 +87,13 @@ public struct ProblemLog: Sendable {
 
     /// Counts problems that were found but not kept (beyond another log's limit).
     public mutating func countOmitted(_ n: Int) { count += n }
+
+    /// The same log with every problem passed through `transform`.
+    public func map(_ transform: (DataProblem) -> DataProblem) -> ProblemLog {
+        var mapped = self
+        mapped.problems = problems.map(transform)
+        return mapped
+    }
 
     public var isEmpty: Bool { count == 0 }
     public var omitted: Int { count - problems.count }

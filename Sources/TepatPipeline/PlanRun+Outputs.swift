@@ -21,7 +21,7 @@ extension PlanRun {
         }
         try ScoringOutputs.writeRankings(result, to: directory.file("rankings.csv"))
         try RankingsGeoJSON.write(rankings: directory.file("rankings.csv"), boundaries: scored.boundaries, to: directory.file("rankings.geojson"))
-        if let verification = scored.verification { try writeVerification(verification.list, result, to: directory) }
+        if let verification = scored.verification { try writeVerification(verification.list, result, scored.data, to: directory) }
         if writeHouseholds {
             if let streamed = scored.streamed {
                 try ScoringOutputs.writeHouseholds(streamed, villages: result.villages, to: directory.file("households_scored.csv"))
@@ -37,6 +37,10 @@ extension PlanRun {
             }
         }
         if !scored.data.problems.isEmpty { try ScoringOutputs.writeRejected(scored.data.problems, to: directory.file("rejected.csv")) }
+        let plan = d.allocationProblem.flatMap { problem in d.plan.map { (problem, $0) } }
+        // Names and NIKs stay on the form asked for, never in results.xlsx.
+        try ResultsWorkbook.write(folder: directory.stagingPath, leavingOut: includeNames ? ["verification_form"] : [],
+                                  tables: RPKDTables.sheets(result, plan: plan), language: language, to: directory.file("results.xlsx"))
     }
 
     /// summary.json, report.html and the effective scenario.yaml.
@@ -86,12 +90,14 @@ extension PlanRun {
 
 extension PlanRun {
     /// verification.csv and the meeting's form, as CSV to fill in and as HTML to print.
-    func writeVerification(_ list: VerificationList, _ result: ScoringResult, to directory: RunDirectory) throws {
+    func writeVerification(_ list: VerificationList, _ result: ScoringResult, _ data: DataSet, to directory: RunDirectory) throws {
         let ids = result.registry.ids
         try VerificationFiles.writeList(list, ids: ids, villages: result.villages, to: directory.file("verification.csv"))
         let listed = Set(list.cases.map { ids[$0.household] })
-        let extras = try FormExtras(householdsPath: inputPath(Schemas.households.fileName), listed: listed, includeNames: includeNames)
+        let extras = try FormExtras(householdsPath: inputPath(Schemas.households.fileName, data), listed: listed, includeNames: includeNames)
         try VerificationFiles.writeFormCSV(list, ids: ids, villages: result.villages, extras: extras, to: directory.file("verification_form.csv"))
+        // The same form as a workbook, to fill in in Excel and give back as it is.
+        try ResultsWorkbook.write(csv: directory.file("verification_form.csv"), sheet: "verification_form", to: directory.file("verification_form.xlsx"))
         try directory.write("verification_form.html", VerificationForm.html(list, ids: ids, villages: result.villages, extras: extras))
     }
 

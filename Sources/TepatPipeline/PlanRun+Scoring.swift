@@ -64,7 +64,8 @@ extension PlanRun {
         }
         let (data, streamed) = try readStreaming(workDirectory: workDirectory, clock: clock)
         var scored = Scored(data: data, result: streamed.result, streamed: streamed)
-        if FileManager.default.fileExists(atPath: inputPath(Schemas.truth.fileName)) {
+        let truth = inputPath(Schemas.truth.fileName, data)
+        if FileManager.default.fileExists(atPath: truth) || FileManager.default.fileExists(atPath: (truth as NSString).deletingPathExtension + ".xlsx") {
             scored.notes.append("note: --stream leaves out the accuracy against truth.csv: it needs every household's score in memory")
         }
         if allocate && data.funders != nil && data.programs != nil {
@@ -73,9 +74,10 @@ extension PlanRun {
         return scored
     }
 
-    /// Where an input file is read from: the scenario's path, else DATA_DIR.
-    func inputPath(_ name: String) -> String {
-        filePaths[name] ?? (dataDirectory as NSString).appendingPathComponent(name)
+    /// Where a CSV reader reads an input file from: its conversion when it was
+    /// a workbook, else the scenario's path, else DATA_DIR.
+    func inputPath(_ name: String, _ data: DataSet) -> String {
+        data.workbooks.csvPath(of: name) ?? filePaths[name] ?? (dataDirectory as NSString).appendingPathComponent(name)
     }
 
     /// The small files as usual, then households.csv chunk by chunk.
@@ -86,14 +88,21 @@ extension PlanRun {
         let fm = FileManager.default
         try? fm.removeItem(atPath: workDirectory)
         try fm.createDirectory(atPath: workDirectory, withIntermediateDirectories: true)
-        let path = inputPath(Schemas.households.fileName)
+        let name = Schemas.households.fileName
+        let path = inputPath(name, data)
         var input = StreamingScorer.Input(householdsPath: path, villages: villages, survey: survey, codebook: codebook,
                                           onError: onError, workDirectory: workDirectory)
         input.readRows = streamReadRows
-        let output = try StreamingScorer.score(input, options: options, clock: clock, onStage: onStage, onProgress: onProgress)
-        data.problems.record(contentsOf: output.problems)
+        let output: StreamingScorer.Output
+        do {
+            output = try StreamingScorer.score(input, options: options, clock: clock, onStage: onStage, onProgress: onProgress)
+        } catch let errors as DataErrors {
+            throw data.workbooks.relocate(errors)
+        }
+        data.problems.record(contentsOf: data.workbooks.relocate(output.problems))
         let position = data.files.firstIndex { $0.name == Schemas.villages.fileName }.map { $0 + 1 } ?? 0
-        data.files.insert(LoadedFile(name: Schemas.households.fileName, path: path, rows: output.result.householdCount, rejected: output.rejected), at: position)
+        let source = data.workbooks.source(of: name) ?? path
+        data.files.insert(LoadedFile(name: name, path: source, rows: output.result.householdCount, rejected: output.rejected), at: position)
         return (data, output)
     }
 }

@@ -13,7 +13,7 @@ extension PlanRun {
     /// Builds the list when households.csv has a desil column; says in the
     /// notes why there is none when it has one but the list cannot be made.
     func verify(_ scored: inout Scored, clock: StageClock) {
-        guard scored.data.households.has("desil") || (scored.streamed != nil && streamedHasDesil) else { return }
+        guard scored.data.households.has("desil") || (scored.streamed != nil && streamedHasDesil(scored.data)) else { return }
         guard scored.streamed == nil else {
             scored.notes.append("note: --stream leaves out verification.csv: the list weighs every household's registry desil against its prediction in memory")
             return
@@ -35,8 +35,8 @@ extension PlanRun {
     }
 
     /// Whether a streamed run's households.csv has a desil column (its header).
-    private var streamedHasDesil: Bool {
-        guard let reader = try? CSVReader(path: inputPath(Schemas.households.fileName)) else { return false }
+    private func streamedHasDesil(_ data: DataSet) -> Bool {
+        guard let reader = try? CSVReader(path: inputPath(Schemas.households.fileName, data)) else { return false }
         return reader.header.map { $0.trimmingCharacters(in: .whitespaces) }.contains("desil")
     }
 }

@@ -37,9 +37,22 @@ public struct DecisionForm: Sendable {
     /// - Parameter households: the ids of DATA_DIR's households.csv.
     public static func read(path: String, households: Set<String>) throws -> DecisionForm {
         let name = (path as NSString).lastPathComponent
-        if path.lowercased().hasSuffix(".xlsx") {
-            throw DataErrors(DataProblem(file: name, message: "a form saved as .xlsx cannot be read yet; save it as CSV (UTF-8) and pass that file"))
+        guard WorkbookInputs.isWorkbook(path) else { return try read(csv: path, name: name, households: households) }
+        // A form filled in in Excel: read as the CSV its first sheet makes, its
+        // problems named by cell.
+        let workbook = WorkbookInputs()
+        let columns = ["household_id", "keputusan", "catatan"] + MeetingDecision.allCases.map(\.rawValue)
+        let csv = try workbook.convert(path, name: name, columns: columns)
+        do {
+            var form = try read(csv: csv, name: name, households: households)
+            form.path = path
+            return form
+        } catch let errors as DataErrors {
+            throw workbook.relocate(errors)
         }
+    }
+
+    private static func read(csv path: String, name: String, households: Set<String>) throws -> DecisionForm {
         let reader = try CSVReader(path: path, displayName: name)
         let header = reader.columnNames(lowercased: true)
         let layout = try Layout(header: header, file: name)

@@ -80,4 +80,10 @@ final class AssignmentTests: XCTestCase {
         for _ in 0..<5 { XCTAssertEqual(problem.solve().pairs, first.pairs) }
         XCTAssertTrue(problem.reasons(opd: 0, village: 1).hasPrefix("health: 5 poor households deprived (rank 1 of 2)"))
     }
+
+    func testOneHouseholdIsSingular() {
+        let problem = OPDAssignmentProblem(opds: [OPDAssignmentProblem.OPD(id: "A", name: "A", pillars: ["health"], capacity: 1)],
+                                           villageCodes: [3514012001], need: [[1.2, 0, 0, 0, 0, 0]])
+        XCTAssertEqual(problem.reasons(opd: 0, village: 0), "health: 1 poor household deprived (rank 1 of 1)")
+    }
 }

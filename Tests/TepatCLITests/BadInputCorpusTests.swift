@@ -4,7 +4,8 @@ import XCTest
 /// The bad-input corpus (Tests/TepatCLITests/BadInput, made by make_corpus.py):
 /// each file replaces one file of a copy of the demo data, or is a scenario. The
 /// real `tepat` must exit 1 (never crash, never hang), print the message written
-/// by hand in expected.tsv, and leave no run directory behind. Two inputs too
+/// by hand in expected.tsv, and leave no run directory behind (`OK …`: accept the
+/// file and print that). Workbooks (households.xlsx/) stand in for the CSV. Two inputs too
 /// large to check in (a 65 MiB field, a header of a million columns) are made here.
 final class BadInputCorpusTests: XCTestCase {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("BadInput").path
@@ -74,7 +75,8 @@ final class BadInputCorpusTests: XCTestCase {
         let out = data + "-run"
         defer { try? FileManager.default.removeItem(atPath: data); try? FileManager.default.removeItem(atPath: out) }
         try FileManager.default.copyItem(atPath: Self.demo, toPath: data)
-        try FileManager.default.removeItem(atPath: data + "/" + target)
+        // A workbook stands in for the CSV of the same name.
+        try FileManager.default.removeItem(atPath: data + "/" + target.replacingOccurrences(of: ".xlsx", with: ".csv"))
         try FileManager.default.copyItem(atPath: path, toPath: data + "/" + target)
         let result = try runTepat(["run", data, "--out", out, "--no-store", "--scoring-only"])
         let printed = result.out + result.err

@@ -1,4 +1,5 @@
 import Foundation
+import TepatReporting
 import XCTest
 
 /// The outcome of running `tepat`.
@@ -152,6 +153,18 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(compared.status, 0, compared.err)
         XCTAssertTrue(compared.out.hasPrefix("Households: 6000 → 5999 (0 entered, 1 left)"), compared.out)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/cd.csv"))
+
+        // The same forms filled in in Excel: problems name the sheet's cells.
+        try ResultsWorkbook.write(csv: dir + "/bad.csv", sheet: "verification_form", to: dir + "/bad.xlsx")
+        let refusedBook = try tepat(["verify", "apply", demo, dir + "/bad.xlsx", "--out", dir + "/new-xlsx"])
+        XCTAssertEqual(refusedBook.status, 1)
+        XCTAssertTrue(refusedBook.err.contains("bad.xlsx:verification_form!D4: household_id = \"RT-0000000000-00000\": no such household in households.csv"), refusedBook.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/new-xlsx"))
+        try ResultsWorkbook.write(csv: dir + "/good.csv", sheet: "verification_form", to: dir + "/good.xlsx")
+        let appliedBook = try tepat(["verify", "apply", demo, dir + "/good.xlsx", "--out", dir + "/new-xlsx"])
+        XCTAssertEqual(appliedBook.status, 0, appliedBook.err)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/new-xlsx/households.csv")),
+                       try Data(contentsOf: URL(fileURLWithPath: dir + "/new/households.csv")), "the workbook form gives the same registry")
     }
 
     func testUsageErrorsExitTwo() throws {

@@ -63,8 +63,13 @@ final class BoundariesTests: XCTestCase {
             }
         }
         let report = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
-        // One shape per village on each of the two maps (P0, and funds).
-        XCTAssertEqual(report.components(separatedBy: "<path d=\"M").count - 1, 2 * 365)
+        // One shape per village on each of the two maps (P0, and funds), each
+        // drawn twice: in its kecamatan's dark outline, and filled.
+        XCTAssertEqual(report.components(separatedBy: "\" d=\"M").count - 1, 2 * 365)
+        XCTAssertEqual(report.components(separatedBy: "<use href=\"#p0map").count - 1, 2 * 365)
+        XCTAssertEqual(report.components(separatedBy: "<use href=\"#fundsmap").count - 1, 2 * 365)
+        // One outline layer per kecamatan (Kabupaten Pasuruan has 24) on each map.
+        XCTAssertEqual(report.components(separatedBy: "stroke=\"#37474f\"").count - 1, 2 * 24)
         XCTAssertTrue(report.contains("id=\"funds-map\""))
         XCTAssertTrue(report.contains("desa_35_14.geojson"))
     }
@@ -78,7 +83,7 @@ final class BoundariesTests: XCTestCase {
             let position = geometry["coordinates"] as! [Double]
             XCTAssertTrue((-180...180).contains(position[0]) && (-90...90).contains(position[1]))
         }
-        XCTAssertFalse(try String(contentsOfFile: out + "/report.html", encoding: .utf8).contains("<path d=\"M"))
+        XCTAssertFalse(try String(contentsOfFile: out + "/report.html", encoding: .utf8).contains("\" d=\"M"))
     }
 
     func testEveryProblemOfABoundariesFileIsNamed() throws {

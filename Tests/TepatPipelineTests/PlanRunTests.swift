@@ -76,7 +76,11 @@ final class PlanRunTests: XCTestCase {
         _ = try run(a, threads: 2)
         _ = try run(b, threads: 1)
         for file in ["rankings.csv", "households_scored.csv", "pmt_coefficients.csv", "summary.json",
-                     "assignment.csv", "allocation.csv", "villages_after.csv", "funders_summary.csv", "report.html"] {
+                     "assignment.csv", "allocation.csv", "villages_after.csv", "funders_summary.csv", "report.html", "results.xlsx"] {
+            if file.hasSuffix(".xlsx") {
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: a + "/" + file)), try Data(contentsOf: URL(fileURLWithPath: b + "/" + file)), file)
+                continue
+            }
             let left = try String(contentsOfFile: a + "/" + file, encoding: .utf8)
             let right = try String(contentsOfFile: b + "/" + file, encoding: .utf8)
             if left != right {
@@ -112,7 +116,7 @@ final class PlanRunTests: XCTestCase {
         let niks = Set(text.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[2]) })
         XCTAssertEqual(niks.first?.count, 16)
         for file in try FileManager.default.contentsOfDirectory(atPath: out) {
-            let content = try String(contentsOfFile: out + "/" + file, encoding: .utf8)
+            let content = file.hasSuffix(".xlsx") ? try workbookText(out + "/" + file) : try String(contentsOfFile: out + "/" + file, encoding: .utf8)
             // NIKs are 16 digits: scan every run of 16 digits in the file.
             var digits = ""
             for ch in content {

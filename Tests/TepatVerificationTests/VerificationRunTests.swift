@@ -4,6 +4,7 @@ import TepatGenerator
 import TepatPipeline
 import TepatScoring
 import XCTest
+import ZIPFoundation
 @testable import TepatVerification
 
 /// The list on a generated kabupaten with truth: 40,000 households in 100
@@ -122,6 +123,7 @@ final class VerificationRunTests: XCTestCase {
         XCTAssertTrue(form.hasPrefix("kode_desa,nama_desa,prioritas,household_id,head_nik,"))
         XCTAssertEqual(try sixteenDigitRuns(out + "/verification_form.csv"), niks)
         XCTAssertEqual(try sixteenDigitRuns(out + "/verification_form.html"), niks)
+        XCTAssertEqual(try sixteenDigitRuns(out + "/verification_form.xlsx"), niks)
         for name in try FileManager.default.contentsOfDirectory(atPath: out) where !name.hasPrefix("verification_form") {
             XCTAssertTrue(try sixteenDigitRuns(out + "/" + name).isDisjoint(with: niks), "a NIK in \(name)")
         }
@@ -129,7 +131,13 @@ final class VerificationRunTests: XCTestCase {
 
     /// Every run of exactly 16 digits in a file: what a NIK looks like.
     func sixteenDigitRuns(_ path: String) throws -> Set<String> {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        if path.hasSuffix(".xlsx") {
+            // A workbook's text is inside its zip: every part inflated.
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            bytes = []
+            for entry in archive { _ = try archive.extract(entry) { bytes += $0 } }
+        }
         var found = Set<String>(), start = -1
         for (i, b) in (bytes + [0]).enumerated() {
             let digit = b >= 48 && b <= 57

@@ -106,3 +106,11 @@ final class FieldBounds {
         capacity *= 2
     }
 }
+
+extension CSVBatch {
+    /// Field `column` of `row` as a number, as the input files' number columns
+    /// accept it (`.` decimal mark, optional exponent); nil when it is not one.
+    public func number(row: Int, column: Int) -> Double? {
+        FieldParsing.number(FieldParsing.trimmed(field(row: row, column: column)))
+    }
+}

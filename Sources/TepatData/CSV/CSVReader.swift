@@ -181,8 +181,7 @@ public final class CSVReader {
             throw fileProblem("the header has \(n) columns; at most \(CSVReader.maximumColumns) are accepted", line: 1)
         }
         header = (0..<n).map { j in
-            let name = String(decoding: batch.field(row: 0, column: j), as: UTF8.self)
-            return String(name.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+            String(decoding: batch.field(row: 0, column: j), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
     }
 

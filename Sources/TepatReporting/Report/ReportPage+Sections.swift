@@ -68,7 +68,7 @@ extension ReportPage {
                 SVG.MapVillage(polygons: boundaries.polygons[v.codes[i].value] ?? [], shade: hasData[i] && highest > 0 ? m.p0[i] / highest : .nan,
                                tooltip: labels[i], label: top.contains(i) ? v.names[i] : nil, kecamatan: v.kecamatanNames[i])
             }
-            if let map = SVG.polygonMap(villages, colour: SVG.heat, legend: (t(.lowP0), t(.highP0) + " (" + t.percent(highest) + ")")) {
+            if let map = SVG.polygonMap(villages, id: "p0map", colour: SVG.heat, legend: (t(.lowP0), t(.highP0) + " (" + t.percent(highest) + ")")) {
                 let note = t(.polygonMapNote).replacingOccurrences(of: "{file}", with: boundaries.file)
                 return section(t(.map), "<p>\(SVG.escape(note))</p>" + map, id: "map") + fundsMap(c, villages, t)
             }
@@ -124,7 +124,7 @@ extension ReportPage {
             copy.tooltip = "\(c.result.villages.names[i]): \(t.rupiah(a.outcomes.funds[i]))"
             return copy
         }
-        guard let map = SVG.polygonMap(shaded, colour: SVG.blues, legend: (t(.noFunds), t(.mostFunds) + " (" + t.rupiah(Int64(most)) + ")")) else { return "" }
+        guard let map = SVG.polygonMap(shaded, id: "fundsmap", colour: SVG.blues, legend: (t(.noFunds), t(.mostFunds) + " (" + t.rupiah(Int64(most)) + ")")) else { return "" }
         return section(t(.fundsMap), "<p>\(SVG.escape(t(.fundsMapNote)))</p>" + map, id: "funds-map")
     }
 
