@@ -19,7 +19,6 @@ import PackageDescription
 
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
-let zipFoundation = Target.Dependency.product(name: "ZIPFoundation", package: "ZIPFoundation")
 
 /// A library module; its README.md is documentation, not a resource.
 func module(_ name: String, _ dependencies: [Target.Dependency] = [], resources: [Resource]? = nil) -> Target {
@@ -49,7 +48,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // System OpenBLAS (CBLAS + Fortran LAPACK) and LAPACKE.
@@ -67,9 +65,10 @@ let package = Package(
         ),
         module("LinearProgram", ["CCoinOR"]),
         module("NetworkFlow"),
-        // System libxlsxwriter: Excel workbooks out.
+        // System libxlsxwriter (Excel workbooks out) and zlib (workbooks in).
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        module("Spreadsheet", ["CXlsxWriter", zipFoundation]),
+        .systemLibrary(name: "CZlibInflate", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        module("Spreadsheet", ["CXlsxWriter", "CZlibInflate"]),
         module("TepatRandom"),
         module("TepatData", [yams, "Spreadsheet"], resources: [.copy("Codebooks")]),
         module("TepatGenerator", ["TepatData", "TepatRandom"]),
@@ -94,7 +93,7 @@ let package = Package(
         .target(name: "TestLP", path: "Tests/TestLP"),
         // The random instances are drawn with the scoring module's seeded sampler.
         .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "TestLP", "TepatScoring"]),
-        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", zipFoundation]),
+        .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", "CZlibInflate"]),
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData", "TepatRandom", "Spreadsheet"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
         .testTarget(name: "TepatScoringTests", dependencies: ["TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom"]),
@@ -102,10 +101,10 @@ let package = Package(
         .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatScoring", "TepatAllocation", "TepatData"]),
         .testTarget(name: "TepatReportingTests", dependencies: ["TepatReporting", "TepatScenario", "TepatScoring", "TepatData"]),
         .testTarget(name: "TepatStoreTests", dependencies: ["TepatStore"]),
-        .testTarget(name: "TepatVerificationTests", dependencies: ["TepatVerification", "TepatPipeline", "TepatScoring", "TepatData", "TepatGenerator", zipFoundation]),
+        .testTarget(name: "TepatVerificationTests", dependencies: ["TepatVerification", "TepatPipeline", "TepatScoring", "TepatData", "TepatGenerator", "Spreadsheet"]),
         .testTarget(
             name: "TepatPipelineTests",
-            dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom", "Spreadsheet", zipFoundation]
+            dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom", "Spreadsheet"]
         ),
         // BadInput is the bad-input corpus the tests read from disk, not sources.
         .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatCLI", "TepatPipeline", "TepatReporting", "TepatScenario", "TepatData", "TepatStore"], exclude: ["BadInput"]),

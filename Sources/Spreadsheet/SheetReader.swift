@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 
 /// The first sheet of an .xlsx workbook, read row by row in bounded memory:
 /// the sheet's XML is inflated and scanned a megabyte at a time, so a sheet of
@@ -11,7 +10,7 @@ public final class SheetReader {
     /// The sheet's name as its tab shows it.
     public let sheetName: String
     public let limits: Limits
-    private let archive: Archive
+    private let archive: ZipArchive
     private let sheetPart: String
     private let stringsPart: String?
 
@@ -34,11 +33,7 @@ public final class SheetReader {
 
     public init(path: String, limits: Limits = Limits()) throws {
         self.limits = limits
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw SpreadsheetError.notAWorkbook(reason: Self.zipReason(path: path))
-        }
+        archive = try ZipArchive(path: path)
         let workbookPart = try Self.officeDocument(archive, limits: limits)
         let relations = try Self.relationships(of: workbookPart, in: archive, limits: limits)
         let sheet = try Self.firstSheet(workbookPart, in: archive, limits: limits)
@@ -70,7 +65,7 @@ public final class SheetReader {
     }
 
     private func sharedStrings() throws -> SharedStrings {
-        guard let stringsPart, archive[stringsPart] != nil else { return SharedStrings() }
+        guard let stringsPart, archive.entries[stringsPart] != nil else { return SharedStrings() }
         var handler = SharedStringsHandler(part: stringsPart)
         try Self.scan(stringsPart, in: archive, limits: limits, into: &handler)
         return handler.strings
@@ -80,8 +75,8 @@ public final class SheetReader {
 
     /// A part inflated and scanned a chunk at a time, its size watched. The
     /// inflating runs on a thread of its own, a few chunks ahead of the scan.
-    static func scan<H: XMLHandler>(_ part: String, in archive: Archive, limits: Limits, into handler: inout H) throws {
-        guard let entry = archive[part] else { throw SpreadsheetError.missingPart(part) }
+    static func scan<H: XMLHandler>(_ part: String, in archive: ZipArchive, limits: Limits, into handler: inout H) throws {
+        guard let entry = archive.entries[part] else { throw SpreadsheetError.missingPart(part) }
         let scanner = XMLScanner(part: part)
         let limit = limits.bytes(compressed: Int(entry.compressedSize))
         let chunks = InflatedChunks(archive: archive, entry: entry)
@@ -113,39 +108,28 @@ public final class SheetReader {
             throw SpreadsheetError.malformed(part: part, reason: "UTF-16 XML; save the workbook again from Excel")
         }
     }
-
-    /// What a file that is no zip archive probably is.
-    private static func zipReason(path: String) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return "cannot open the file" }
-        defer { try? handle.close() }
-        let head = [UInt8](handle.readData(ofLength: 8))
-        if head.isEmpty { return "the file is empty" }
-        if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return "an old .xls or a password-protected workbook" }
-        if head.starts(with: Array("PK".utf8)) { return "the zip archive is damaged" }
-        return "the file is not a zip archive"
-    }
 }
 
 extension SheetReader {
     /// The workbook part named by the package's relationships (xl/workbook.xml).
-    static func officeDocument(_ archive: Archive, limits: Limits) throws -> String {
-        guard archive["_rels/.rels"] != nil else { return "xl/workbook.xml" }
+    static func officeDocument(_ archive: ZipArchive, limits: Limits) throws -> String {
+        guard archive.entries["_rels/.rels"] != nil else { return "xl/workbook.xml" }
         var handler = RelationshipsHandler(part: "_rels/.rels", base: "")
         try scan("_rels/.rels", in: archive, limits: limits, into: &handler)
         return handler.officeDocument ?? "xl/workbook.xml"
     }
 
-    static func relationships(of workbookPart: String, in archive: Archive, limits: Limits) throws -> RelationshipsHandler {
+    static func relationships(of workbookPart: String, in archive: ZipArchive, limits: Limits) throws -> RelationshipsHandler {
         let directory = (workbookPart as NSString).deletingLastPathComponent
         let part = (directory as NSString).appendingPathComponent("_rels/" + (workbookPart as NSString).lastPathComponent + ".rels")
-        guard archive[part] != nil else { throw SpreadsheetError.missingPart(part) }
+        guard archive.entries[part] != nil else { throw SpreadsheetError.missingPart(part) }
         var handler = RelationshipsHandler(part: part, base: directory)
         try scan(part, in: archive, limits: limits, into: &handler)
         return handler
     }
 
     /// The first sheet not hidden (the first of all when every one is).
-    static func firstSheet(_ workbookPart: String, in archive: Archive, limits: Limits) throws -> (name: String, relation: String) {
+    static func firstSheet(_ workbookPart: String, in archive: ZipArchive, limits: Limits) throws -> (name: String, relation: String) {
         var handler = WorkbookHandler()
         try scan(workbookPart, in: archive, limits: limits, into: &handler)
         guard let sheet = handler.sheets.first(where: { !$0.hidden }) ?? handler.sheets.first else {
@@ -225,18 +209,16 @@ final class InflatedChunks: @unchecked Sendable {
     /// The archive and entry, handed to the inflating thread: the scanning
     /// thread does not touch the archive until `stop` has waited for it.
     private struct Source: @unchecked Sendable {
-        let archive: Archive
-        let entry: Entry
+        let archive: ZipArchive
+        let entry: ZipArchive.Entry
     }
 
-    init(archive: Archive, entry: Entry) {
+    init(archive: ZipArchive, entry: ZipArchive.Entry) {
         let source = Source(archive: archive, entry: entry)
         Thread.detachNewThread { [self] in
             let (archive, entry) = (source.archive, source.entry)
             do {
-                // No CRC: deflate's own checks catch a damaged stream, and the
-                // table CRC of the zip library would cost as much as inflating.
-                _ = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: true) { data in try self.push(data) }
+                try archive.extract(entry) { piece in try self.push(Data(buffer: piece)) }
                 finish(nil)
             } catch {
                 finish(error)
@@ -274,7 +256,7 @@ final class InflatedChunks: @unchecked Sendable {
             return queue.removeFirst()
         }
         if let failure, !(failure is Stopped) {
-            throw SpreadsheetError.malformed(part: part, reason: "the zip archive is damaged (\(failure))")
+            throw failure as? SpreadsheetError ?? SpreadsheetError.malformed(part: part, reason: "\(failure)")
         }
         return nil
     }
