@@ -14,6 +14,7 @@
 //   TepatVerification the registry verification list, its forms, applying a
 //                    meeting's decisions, comparing two registry releases
 //   TepatPipeline    the run and its stages, allocation set-up, run comparison
+//   TepatDesk        `tepat serve`: the planner's web desk over a JSON API
 //   TepatCLI, tepat  the command line
 import PackageDescription
 
@@ -48,6 +49,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System OpenBLAS (CBLAS + Fortran LAPACK) and LAPACKE.
@@ -83,9 +87,12 @@ let package = Package(
             "LinearAlgebra", "LinearProgram", "TepatData", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatReporting", "TepatStore",
             "TepatVerification",
         ]),
+        module("TepatDesk", ["TepatData", "TepatScenario", "TepatPipeline", "TepatStore", .product(name: "Hummingbird", package: "hummingbird"),
+                             .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio")],
+               resources: [.copy("Resources")]),
         module("TepatCLI", [
             "TepatData", "TepatGenerator", "TepatScoring", "TepatAllocation", "TepatScenario", "TepatPipeline", "TepatStore",
-            "TepatVerification", argumentParser,
+            "TepatVerification", "TepatDesk", argumentParser,
         ]),
         .executableTarget(name: "tepat", dependencies: ["TepatCLI", "LinearAlgebra", argumentParser], exclude: ["README.md"]),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
@@ -93,6 +100,8 @@ let package = Package(
         .target(name: "TestLP", path: "Tests/TestLP"),
         // The random instances are drawn with the scoring module's seeded sampler.
         .testTarget(name: "NetworkFlowTests", dependencies: ["NetworkFlow", "TestLP", "TepatScoring"]),
+        // DATA_DIRs as workbooks, for the tests of every reader of .xlsx inputs.
+        .target(name: "TestWorkbooks", dependencies: ["Spreadsheet", "TepatData"], path: "Tests/TestWorkbooks"),
         .testTarget(name: "SpreadsheetTests", dependencies: ["Spreadsheet", "CZlibInflate"]),
         .testTarget(name: "TepatDataTests", dependencies: ["TepatData", "TepatRandom", "Spreadsheet"]),
         .testTarget(name: "TepatGeneratorTests", dependencies: ["TepatGenerator", "TepatData"]),
@@ -101,10 +110,11 @@ let package = Package(
         .testTarget(name: "TepatScenarioTests", dependencies: ["TepatScenario", "TepatScoring", "TepatAllocation", "TepatData"]),
         .testTarget(name: "TepatReportingTests", dependencies: ["TepatReporting", "TepatScenario", "TepatScoring", "TepatData"]),
         .testTarget(name: "TepatStoreTests", dependencies: ["TepatStore"]),
-        .testTarget(name: "TepatVerificationTests", dependencies: ["TepatVerification", "TepatPipeline", "TepatScoring", "TepatData", "TepatGenerator", "Spreadsheet"]),
+        .testTarget(name: "TepatDeskTests", dependencies: ["TepatDesk", "TepatScenario", "TepatPipeline", "TepatData"]),
+        .testTarget(name: "TepatVerificationTests", dependencies: ["TepatVerification", "TepatPipeline", "TepatScoring", "TepatData", "TepatGenerator", "Spreadsheet", "TestWorkbooks"]),
         .testTarget(
             name: "TepatPipelineTests",
-            dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom", "Spreadsheet"]
+            dependencies: ["TepatPipeline", "TepatReporting", "TepatScenario", "TepatScoring", "TepatData", "TepatGenerator", "LinearAlgebra", "TepatRandom", "Spreadsheet", "TestWorkbooks"]
         ),
         // BadInput is the bad-input corpus the tests read from disk, not sources.
         .testTarget(name: "TepatCLITests", dependencies: ["tepat", "TepatCLI", "TepatPipeline", "TepatReporting", "TepatScenario", "TepatData", "TepatStore"], exclude: ["BadInput"]),

@@ -43,4 +43,4 @@ def require(*paths):
     """Stop with a clear message when tepat is not built or ../shared is missing."""
     for path in (TEPAT, *paths):
         if not os.path.exists(path):
-            sys.exit(f"this walkthrough needs {path} (build tepat: swift build -c release --product tepat)")
+            sys.exit(f"this walkthrough needs {path} (build tepat: scripts/build-release --product tepat)")

@@ -106,6 +106,9 @@ extension Tepat {
         @Flag(name: .customLong("no-households-output"), help: "Do not write households_scored.csv.")
         var noHouseholdsOutput = false
 
+        @Flag(name: .customLong("no-workbook"), help: "Do not write results.xlsx (the CSVs are written as always).")
+        var noWorkbook = false
+
         @Flag(help: ArgumentHelp(
             "Read households.csv in chunks and keep no household in memory, for inputs larger than memory (all of DTSEN). Needs villages.csv and survey.csv; reads the file twice; gives the same files as a run in memory, without fund allocation or accuracy against truth.csv."))
         var stream = false
@@ -185,6 +188,7 @@ extension Tepat {
             if kecamatanEffects { s.scoring.kecamatanEffects = true }
             if ridge { s.scoring.ridge = true }
             if noHouseholdsOutput { s.outputs.householdsScored = false }
+            if noWorkbook { s.outputs.workbook = false }
             if scoringOnly { s.assignment.enabled = false; s.allocation.enabled = false }
             for (status, amount) in try parsedFloors() { s.allocation.floors[status] = amount }
             if let villageCap { s.allocation.villageCap = villageCap }

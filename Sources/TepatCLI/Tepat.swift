@@ -19,7 +19,7 @@ public struct Tepat: ParsableCommand {
             file:line:column); 2 usage error.
             """,
         version: TepatVersion.string,
-        subcommands: [Generate.self, Validate.self, Run.self, Compare.self, Runs.self, ScenarioCommand.self, Verify.self, CompareData.self]
+        subcommands: [Generate.self, Validate.self, Run.self, Compare.self, Runs.self, ScenarioCommand.self, Verify.self, CompareData.self, Serve.self]
     )
 
     public init() {}

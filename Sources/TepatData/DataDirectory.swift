@@ -120,14 +120,12 @@ public enum DataDirectory {
         mutating func source(of schema: FileSchema) -> String {
             if let path = paths[schema.fileName] { return path }
             let csv = (directory as NSString).appendingPathComponent(schema.fileName)
-            let xlsx = (csv as NSString).deletingPathExtension + ".xlsx"
-            let fm = FileManager.default
-            guard fm.fileExists(atPath: xlsx) else { return csv }
-            if fm.fileExists(atPath: csv) {
+            guard let found = DataDirectory.existingSource(of: schema.fileName, in: directory) else { return csv }
+            let xlsx = DataDirectory.workbookPath(of: csv)
+            if found == csv && FileManager.default.fileExists(atPath: xlsx) {
                 log.record(DataProblem(file: schema.fileName, message: "\((xlsx as NSString).lastPathComponent) is in DATA_DIR too; keep one of the two (the CSV is read)"))
-                return csv
             }
-            return xlsx
+            return found
         }
 
         /// The CSV to read from `source`: a workbook is converted first. Nil
@@ -258,3 +256,25 @@ public enum DataDirectory {
     }
 }
 
+extension DataDirectory {
+    /// Where DATA_DIR's input of this standard name is read from: the
+    /// scenario's path when it names one, else NAME.csv, else NAME.xlsx; nil
+    /// when none of them exists. Every command that reads a DATA_DIR asks this.
+    public static func existingSource(of fileName: String, in directory: String, paths: [String: String] = [:]) -> String? {
+        let csv = (directory as NSString).appendingPathComponent(fileName)
+        let candidates = [paths[fileName], csv, workbookPath(of: csv)]
+        return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// NAME.xlsx beside NAME.csv.
+    static func workbookPath(of csv: String) -> String { (csv as NSString).deletingPathExtension + ".xlsx" }
+}
+
+extension WorkbookInputs {
+    /// DATA_DIR's file of this standard name as a CSV to read: NAME.csv when
+    /// present, else NAME.xlsx converted; nil when neither is there.
+    public func readablePath(of schema: FileSchema, in directory: String) throws(DataErrors) -> String? {
+        guard let source = DataDirectory.existingSource(of: schema.fileName, in: directory) else { return nil }
+        return Self.isWorkbook(source) ? try convert(source, schema: schema) : source
+    }
+}

@@ -20,14 +20,14 @@ extension PlanRun {
         var decisions = Decisions()
         let result = scored.result
         if assign, let opds = scored.data.opds {
-            onStage("assignment")
+            try begin("assignment")
             let problem = try AllocationStage.assignmentProblem(opds: opds, result: result, options: allocation)
             decisions.assignment = problem.solve()
             decisions.assignmentProblem = problem
             clock.lap("assignment")
         }
         if allocate, !stream, let funders = scored.data.funders, let programs = scored.data.programs {
-            onStage("allocation")
+            try begin("allocation")
             let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, result: result, options: allocation)
             clock.lap("allocation_setup")
             let plan = try problem.solve()

@@ -37,6 +37,7 @@ extension PlanRun {
             }
         }
         if !scored.data.problems.isEmpty { try ScoringOutputs.writeRejected(scored.data.problems, to: directory.file("rejected.csv")) }
+        guard writeWorkbook else { return }
         let plan = d.allocationProblem.flatMap { problem in d.plan.map { (problem, $0) } }
         // Names and NIKs stay on the form asked for, never in results.xlsx.
         try ResultsWorkbook.write(folder: directory.stagingPath, leavingOut: includeNames ? ["verification_form"] : [],

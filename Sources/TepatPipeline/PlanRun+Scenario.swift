@@ -23,6 +23,7 @@ extension PlanRun {
         onError = s.data.onError
         filePaths = s.data.paths
         writeHouseholds = s.outputs.householdsScored
+        writeWorkbook = s.outputs.workbook
         dialect = s.outputs.csvDialect
         language = s.outputs.language
         assign = s.assignment.enabled

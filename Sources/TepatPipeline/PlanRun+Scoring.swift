@@ -27,7 +27,7 @@ extension PlanRun {
             }
             scored.boundaries = read
         }
-        verify(&scored, clock: clock)
+        try verify(&scored, clock: clock)
         return scored
     }
 
@@ -55,17 +55,16 @@ extension PlanRun {
     }
 
     private func readAndScore(workDirectory: String?, clock: StageClock) throws -> Scored {
-        onStage("read")
+        try begin("read")
         guard let workDirectory else {
             let data = try DataDirectory.load(dataDirectory, paths: filePaths, codebook: codebook, onError: onError)
             clock.lap("read")
-            onStage("score")
+            try begin("score")
             return Scored(data: data, result: try Scorer.score(data, options: options, clock: clock))
         }
         let (data, streamed) = try readStreaming(workDirectory: workDirectory, clock: clock)
         var scored = Scored(data: data, result: streamed.result, streamed: streamed)
-        let truth = inputPath(Schemas.truth.fileName, data)
-        if FileManager.default.fileExists(atPath: truth) || FileManager.default.fileExists(atPath: (truth as NSString).deletingPathExtension + ".xlsx") {
+        if DataDirectory.existingSource(of: Schemas.truth.fileName, in: dataDirectory, paths: filePaths) != nil {
             scored.notes.append("note: --stream leaves out the accuracy against truth.csv: it needs every household's score in memory")
         }
         if allocate && data.funders != nil && data.programs != nil {

@@ -12,13 +12,13 @@ extension PlanRun {
 
     /// Builds the list when households.csv has a desil column; says in the
     /// notes why there is none when it has one but the list cannot be made.
-    func verify(_ scored: inout Scored, clock: StageClock) {
+    func verify(_ scored: inout Scored, clock: StageClock) throws {
         guard scored.data.households.has("desil") || (scored.streamed != nil && streamedHasDesil(scored.data)) else { return }
         guard scored.streamed == nil else {
             scored.notes.append("note: --stream leaves out verification.csv: the list weighs every household's registry desil against its prediction in memory")
             return
         }
-        onStage("verification")
+        try begin("verification")
         let desil = scored.data.households.integers("desil")
         do {
             let households = scored.data.households

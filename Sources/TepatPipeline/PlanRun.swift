@@ -18,6 +18,8 @@ public struct PlanRun {
     public var onError = OnError.fail
     public var codebook: Codebook? = nil
     public var writeHouseholds = true
+    /// results.xlsx (the run's CSVs as sheets, with the RPKD tables).
+    public var writeWorkbook = true
     public var dialect = CSVDialect.standard
     public var allocation = AllocationOptions()
     /// Input files kept outside DATA_DIR, by standard name.
@@ -42,6 +44,9 @@ public struct PlanRun {
     public var allocate = true
     /// Called at the start of each stage, for progress display.
     public var onStage: (String) -> Void = { _ in }
+    /// Asked before each stage and before the run directory is moved into
+    /// place: true stops the run with `Cancelled`, leaving nothing written.
+    public var isCancelled: () -> Bool = { false }
     /// Read households.csv in chunks and keep no household in memory
     /// (`StreamingScorer`); fund allocation is then left out.
     public var stream = false
@@ -91,7 +96,7 @@ public struct PlanRun {
         // Checksums of the inputs are independent of what follows: computed alongside.
         let checksums = ChecksumTask(files: scored.data.files)
         let decisions = try decide(scored, clock: clock)
-        onStage("write")
+        try begin("write")
         let directory = try RunDirectory(path: outputDirectory)
         try writeFiles(scored, decisions, to: directory)
         let sums = try checksums.wait()
@@ -99,6 +104,8 @@ public struct PlanRun {
         clock.lap("write")
         let seconds = Date().timeIntervalSince(started)
         try directory.write("timings.json", RunSummary.timings(clock.laps, total: seconds, machine: .current).text() + "\n")
+        // The last moment a cancelled run can still leave nothing behind.
+        if isCancelled() { throw Cancelled() }
         let replaced = try commit(directory, scored, decisions, checksums: sums, seconds: seconds)
         return Outcome(result: scored.result, data: scored.data, directory: directory.path, replacedEarlierRun: replaced,
                        seconds: seconds, assignment: decisions.assignment, plan: decisions.plan,
@@ -112,5 +119,19 @@ extension RunSummary.Machine {
     static var current: Self {
         .init(cores: ProcessInfo.processInfo.activeProcessorCount, blas: BLAS.configuration,
               blasCore: KernelSelection.coreName, blasThreads: BLAS.threadCount)
+    }
+}
+
+extension PlanRun {
+    /// A run stopped because `isCancelled` said so; nothing was written.
+    public struct Cancelled: Error, CustomStringConvertible {
+        public init() {}
+        public var description: String { "the run was cancelled; nothing was written" }
+    }
+
+    /// Starts a stage, unless the run is cancelled.
+    func begin(_ stage: String) throws {
+        if isCancelled() { throw Cancelled() }
+        onStage(stage)
     }
 }

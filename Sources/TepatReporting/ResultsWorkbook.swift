@@ -30,13 +30,12 @@ public enum ResultsWorkbook {
         var tooLong: [(sheet: String, rows: Int)] = []
         for name in sheets {
             let csv = (folder as NSString).appendingPathComponent(name + ".csv")
-            // Line breaks, counted before any parsing: at least the rows.
+            // Line breaks (memchr over the page cache) before any parsing: at least the rows.
             let lines = try lineCount(csv) - 1
-            guard lines <= maximumSheetRows else {
+            guard lines <= maximumSheetRows, let profile = try ColumnProfile.read(csv: csv, maximumRows: maximumSheetRows) else {
                 tooLong.append((name, lines))
                 continue
             }
-            let profile = try ColumnProfile.read(csv: csv)
             try CSVSheet.write(csv: csv, profile: profile, as: name, into: book)
             described.append((name, profile.header))
         }
@@ -54,13 +53,21 @@ public enum ResultsWorkbook {
     /// The keterangan sheet says which file was left out and why.
     public static let maximumSheetRows = 100_000
 
-    /// The line breaks of a file, read a megabyte at a time.
+    /// The line breaks of a file (the rows of a CSV without line breaks in
+    /// fields, which the keterangan sheet quotes), read a megabyte at a time.
     static func lineCount(_ path: String) throws -> Int {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw SpreadsheetError.cannotWrite(path: path, reason: "cannot read it back") }
         defer { try? handle.close() }
         var lines = 0
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { bytes in for byte in bytes where byte == 0x0A { lines += 1 } }
+            chunk.withUnsafeBytes { bytes in
+                var at = bytes.baseAddress!
+                let end = at + bytes.count
+                while let found = memchr(at, 0x0A, end - at) {
+                    lines += 1
+                    at = UnsafeRawPointer(found) + 1
+                }
+            }
         }
         return lines
     }
@@ -71,7 +78,10 @@ extension ResultsWorkbook {
     /// types its sheets (a DATA_DIR file handed to someone who works in Excel).
     public static func write(csv: String, sheet: String, to path: String) throws {
         let book = try WorkbookWriter(path: path, created: created, temporaryDirectory: (path as NSString).deletingLastPathComponent)
-        try CSVSheet.write(csv: csv, profile: try ColumnProfile.read(csv: csv), as: sheet, into: book)
+        guard let profile = try ColumnProfile.read(csv: csv, maximumRows: SheetWriter.maximumRows - 1) else {
+            throw SpreadsheetError.cannotWrite(path: csv, reason: "more rows than an Excel sheet holds (1,048,576)")
+        }
+        try CSVSheet.write(csv: csv, profile: profile, as: sheet, into: book)
         try book.close()
     }
 }
@@ -114,12 +124,16 @@ struct ColumnProfile {
             || ["nik", "head_nik", "name", "rt", "rw", "file", "column", "value", "term", "quadrant"].contains(name)
     }
 
-    static func read(csv path: String) throws -> ColumnProfile {
+    /// The profile of a CSV of at most `maximumRows` rows; nil for a longer one.
+    static func read(csv path: String, maximumRows: Int) throws -> ColumnProfile? {
         let reader = try CSVReader(path: path)
         let header = reader.header
         var profile = ColumnProfile(numeric: header.map { !isIdentifier($0) }, widths: header.map { min(30, $0.count) }, header: header)
         var batch = CSVBatch()
+        var rows = 0
         while try reader.nextBatch(maxRows: 4_096, into: &batch) {
+            rows += batch.rowCount
+            guard rows <= maximumRows else { return nil }
             for row in 0..<batch.rowCount {
                 for column in 0..<min(batch.fieldCount(row: row), header.count) {
                     let field = batch.field(row: row, column: column)

@@ -95,6 +95,8 @@ public struct Scenario: Sendable, Equatable {
         public init() {}
 
         public var householdsScored = true
+        /// Write results.xlsx, every CSV of the run as a sheet.
+        public var workbook = true
         public var csvDialect = CSVDialect.standard
         public var language = ReportLanguage.indonesian
         /// Write the allocation LP here (free MPS); nil: not written.

@@ -18,7 +18,7 @@ public enum ScenarioKeys {
         case enabled, objective, funders, floors, villageCap = "village_cap", funderAreas = "funder_areas", funderBudgets = "funder_budgets"
     }
     public enum Verification: String, CaseIterable { case minProbability = "min_probability", minPPoor = "min_p_poor", maxPerVillage = "max_per_village" }
-    public enum Outputs: String, CaseIterable { case householdsScored = "households_scored", csvDialect = "csv_dialect", lang, exportMPS = "export_mps" }
+    public enum Outputs: String, CaseIterable { case householdsScored = "households_scored", workbook, csvDialect = "csv_dialect", lang, exportMPS = "export_mps" }
 
     public static let top = names(Top.self), data = names(Data.self), files = names(Files.self)
     public static let scoring = names(Scoring.self), ranking = names(Ranking.self), weights = names(Weights.self)

@@ -228,6 +228,7 @@ struct NodeReader {
             let key = "outputs." + name.rawValue
             switch name {
             case .householdsScored: o.householdsScored = try boolean(value, key)
+            case .workbook: o.workbook = try boolean(value, key)
             case .csvDialect: o.csvDialect = try choice(value, key, CSVDialect.self)
             case .lang: o.language = try choice(value, key, ReportLanguage.self)
             case .exportMPS: o.exportMPS = try optionalString(value, key).map(resolve)

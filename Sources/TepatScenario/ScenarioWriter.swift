@@ -6,7 +6,9 @@ import TepatScoring
 /// With comments it is the template of `tepat scenario init`; without, the
 /// effective scenario kept in each run directory as `scenario.yaml`.
 public enum ScenarioWriter {
-    public static func yaml(_ s: Scenario, commented: Bool) -> String {
+    public static func yaml(_ s: Scenario, commented: Bool) -> String { lines(s, commented: commented).out }
+
+    static func lines(_ s: Scenario, commented: Bool) -> YAMLLines {
         var y = YAMLLines(commented: commented)
         if commented {
             y.out += """
@@ -24,15 +26,18 @@ public enum ScenarioWriter {
         allocation(s, &y)
         verification(s, &y)
         outputs(s, &y)
-        return y.out
+        return y
     }
 
     /// Lines of YAML, each with its comment in the template.
     struct YAMLLines {
         let commented: Bool
         var out = ""
+        /// Each line's depth, text and comment, for `fields`.
+        var lines: [(depth: Int, text: String, comment: String)] = []
 
         mutating func line(_ indent: Int, _ text: String, _ comment: String = "") {
+            lines.append((indent, text, comment))
             let body = String(repeating: "  ", count: indent) + text
             out += commented && !comment.isEmpty ? ScenarioWriter.pad(body) + "# " + comment + "\n" : body + "\n"
         }
@@ -134,6 +139,7 @@ public enum ScenarioWriter {
     static func outputs(_ s: Scenario, _ y: inout YAMLLines) {
         y.line(0, "outputs:")
         y.line(1, "households_scored: \(s.outputs.householdsScored)", "write households_scored.csv")
+        y.line(1, "workbook: \(s.outputs.workbook)", "write results.xlsx (every CSV of the run as a sheet)")
         y.line(1, "csv_dialect: \(s.outputs.csvDialect.rawValue)", "standard, or excel-id: also ;-separated comma-decimal copies")
         y.line(1, "lang: \(s.outputs.language.rawValue)", "report.html in Indonesian (id) or English (en)")
         y.line(1, "export_mps: \(s.outputs.exportMPS.map(quoted) ?? "none")", "write the allocation LP (free MPS) to this path")
@@ -162,18 +168,29 @@ extension ScenarioWriter {
     /// Every setting as (dotted key, value), in the template's order: the
     /// uncommented YAML read back line by line. A section line (`data:`)
     /// opens a path; an empty section (`files: {}`) is a setting of its own.
-    public static func settings(_ s: Scenario) -> [(String, String)] {
+    public static func settings(_ s: Scenario) -> [(String, String)] { fields(s).map { ($0.key, $0.value) } }
+
+    /// A setting of the template: its dotted key, its value as YAML, and the
+    /// template's one line of help (empty for an entry of a mapping).
+    public struct Field: Sendable, Equatable {
+        public var key: String
+        public var value: String
+        public var help: String
+    }
+
+    /// Every setting as a field, in the template's order. A section line
+    /// (`data:`) opens a path; an empty section (`files: {}`) is a field of its own.
+    public static func fields(_ s: Scenario) -> [Field] {
         var path: [String] = []
-        var settings: [(String, String)] = []
-        for line in yaml(s, commented: false).split(separator: "\n") {
-            let depth = (line.prefix { $0 == " " }.count) / 2
-            let text = line.drop { $0 == " " }
+        var fields: [Field] = []
+        for line in lines(s, commented: false).lines {
+            let text = line.text
             guard let colon = text.firstIndex(of: ":") else { continue }
             let key = String(text[..<colon]).trimmingCharacters(in: ["\""])
             let value = text[text.index(after: colon)...].drop { $0 == " " }
-            path = Array(path.prefix(depth)) + [key]
-            if !value.isEmpty { settings.append((path.joined(separator: "."), String(value))) }
+            path = Array(path.prefix(line.depth)) + [key]
+            if !value.isEmpty { fields.append(Field(key: path.joined(separator: "."), value: String(value), help: line.comment)) }
         }
-        return settings
+        return fields
     }
 }

@@ -5,7 +5,7 @@ import GRDB
 /// on which inputs (with checksums) and what came out, so a planner can find
 /// "the run we showed the Bupati" months later. A row exists only for a run
 /// whose directory was moved into place in the same transaction.
-public final class RunStore {
+public final class RunStore: Sendable {
     public let path: String
     private let queue: DatabaseQueue
 

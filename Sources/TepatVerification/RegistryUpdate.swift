@@ -13,7 +13,9 @@ public enum RegistryUpdate {
     public static let proposalHeader = ["household_id", "kode_desa", "keputusan", "usulan", "desil_lama", "desil_baru", "alasan", "catatan",
                                         "baris_formulir"]
     /// Files the update writes itself, never copied from the old DATA_DIR.
-    static let ownFiles: Set<String> = ["households.csv", "truth.csv", "usulan_perubahan.csv", "verification_audit.txt"]
+    /// A households or truth workbook is written back as CSV.
+    static let ownFiles: Set<String> = ["households.csv", "households.xlsx", "truth.csv", "truth.xlsx", "usulan_perubahan.csv",
+                                        "verification_audit.txt"]
 
     public struct Summary: Sendable, Equatable {
         public var decided: [MeetingDecision: Int] = [:]
@@ -29,7 +31,7 @@ public enum RegistryUpdate {
         public var description: String {
             switch self {
             case .outputExists(let p): return "\(p) already exists: name a new directory for the updated data (nothing was written)"
-            case .notADataDirectory(let p): return "\(p): no households.csv; expected a DATA_DIR"
+            case .notADataDirectory(let p): return "\(p): no households.csv or households.xlsx; expected a DATA_DIR"
             case .missingColumn(let c): return "households.csv has no \(c) column"
             }
         }
@@ -37,10 +39,13 @@ public enum RegistryUpdate {
 
     public static func apply(dataDirectory: String, formPath: String, output: String) throws -> Summary {
         let fm = FileManager.default
-        let households = (dataDirectory as NSString).appendingPathComponent("households.csv")
-        guard fm.fileExists(atPath: households) else { throw Failure.notADataDirectory(dataDirectory) }
+        let workbooks = WorkbookInputs()
+        guard let households = try workbooks.readablePath(of: Schemas.households, in: dataDirectory) else {
+            throw Failure.notADataDirectory(dataDirectory)
+        }
         guard !fm.fileExists(atPath: output) else { throw Failure.outputExists(output) }
-        let registry = try RegistryRows.read(households)
+        let registry: RegistryRows
+        do { registry = try RegistryRows.read(households) } catch let errors as DataErrors { throw workbooks.relocate(errors) }
         let form = try DecisionForm.read(path: formPath, households: Set(registry.ids))
         let staging = (output as NSString).deletingLastPathComponent + "/." + (output as NSString).lastPathComponent + ".partial"
         try? fm.removeItem(atPath: staging)
@@ -49,11 +54,13 @@ public enum RegistryUpdate {
             let changes = Changes(form: form, registry: registry)
             try copyOtherFiles(from: dataDirectory, to: staging)
             try registry.rewrite(households, to: staging + "/households.csv", changes: changes)
-            let truth = (dataDirectory as NSString).appendingPathComponent("truth.csv")
-            if fm.fileExists(atPath: truth) { try RegistryRows.filter(truth, to: staging + "/truth.csv", removing: changes.removed) }
+            if let truth = try workbooks.readablePath(of: Schemas.truth, in: dataDirectory) {
+                try RegistryRows.filter(truth, to: staging + "/truth.csv", removing: changes.removed)
+            }
             try changes.writeProposal(to: staging + "/usulan_perubahan.csv", registry: registry)
             let summary = changes.summary(households: registry.ids.count)
-            try audit(changes, summary, inputs: [households, formPath], form: form).write(toFile: staging + "/verification_audit.txt", atomically: false, encoding: .utf8)
+            let read = workbooks.source(of: Schemas.households.fileName) ?? households
+            try audit(changes, summary, inputs: [read, formPath], form: form).write(toFile: staging + "/verification_audit.txt", atomically: false, encoding: .utf8)
             try fm.moveItem(atPath: staging, toPath: output)
             return summary
         } catch {

@@ -103,9 +103,18 @@ struct Release {
     var villageNames: [String: String] = [:]
 
     static func read(directory: String) throws -> Release {
-        let path = (directory as NSString).appendingPathComponent("households.csv")
-        guard FileManager.default.fileExists(atPath: path) else { throw RegistryUpdate.Failure.notADataDirectory(directory) }
-        let reader = try CSVReader(path: path, displayName: path)
+        let workbooks = WorkbookInputs()
+        guard let path = try workbooks.readablePath(of: Schemas.households, in: directory) else {
+            throw RegistryUpdate.Failure.notADataDirectory(directory)
+        }
+        // A converted workbook's problems are named by the standard name, which relocate places in the sheet.
+        let problemFile = workbooks.source(of: Schemas.households.fileName) == nil ? path : Schemas.households.fileName
+        do { return try read(households: path, problemFile: problemFile, villages: workbooks.readablePath(of: Schemas.villages, in: directory))
+        } catch let errors as DataErrors { throw workbooks.relocate(errors) }
+    }
+
+    private static func read(households path: String, problemFile: String, villages: String?) throws -> Release {
+        let reader = try CSVReader(path: path, displayName: problemFile)
         let header = reader.columnNames()
         guard let id = header.firstIndex(of: "household_id") else { throw RegistryUpdate.Failure.missingColumn("household_id") }
         guard let village = header.firstIndex(of: "kode_desa") else { throw RegistryUpdate.Failure.missingColumn("kode_desa") }
@@ -118,7 +127,7 @@ struct Release {
                 let field = { batch.text(row: r, column: $0) }
                 let household = field(id)
                 if release.households[household] != nil {
-                    problems.record(DataProblem(file: path, line: batch.line(row: r), columnNumber: id + 1, column: "household_id", value: household,
+                    problems.record(DataProblem(file: problemFile, line: batch.line(row: r), columnNumber: id + 1, column: "household_id", value: household,
                                                 message: "appears more than once"))
                 }
                 let code = field(village)
@@ -126,8 +135,7 @@ struct Release {
             }
         }
         guard problems.isEmpty else { throw DataErrors(problems) }
-        let villages = (directory as NSString).appendingPathComponent("villages.csv")
-        if FileManager.default.fileExists(atPath: villages) {
+        if let villages {
             let (header, rows) = try CSVReader.records(path: villages)
             if let code = header.firstIndex(of: "kode_desa"), let name = header.firstIndex(of: "nama_desa") {
                 for row in rows { release.villageNames[row[code]] = row[name] }

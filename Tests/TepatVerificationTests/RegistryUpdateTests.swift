@@ -1,5 +1,6 @@
 import Foundation
 import TepatData
+import TestWorkbooks
 import XCTest
 @testable import TepatVerification
 
@@ -150,5 +151,35 @@ final class RegistryUpdateTests: XCTestCase {
         XCTAssertEqual([one.listed, one.resolved, two.listed, two.resolved, two.listedLeft], [1, 1, 2, 0, 1])
         XCTAssertEqual(two.name, "Dua")
         XCTAssertEqual(c.total.entered, 1)
+    }
+
+    /// A DATA_DIR of workbooks updates and compares as its CSVs do: NEW_DIR holds
+    /// households.csv and truth.csv, never the workbooks they replace.
+    func testWorkbookDataDirectoriesUpdateAndCompareAsTheirCSVs() throws {
+        try WorkbookTwin.make(from: root + "/data", to: root + "/book")
+        write("form.csv", Self.formHeader + "\nH1,2,x,,,,,\nH2,8,,x,,,,\nH3,1,,,,x,,\n")
+        let fromCSV = try RegistryUpdate.apply(dataDirectory: root + "/data", formPath: root + "/form.csv", output: root + "/new")
+        let fromBook = try RegistryUpdate.apply(dataDirectory: root + "/book", formPath: root + "/form.csv", output: root + "/new-book")
+        XCTAssertEqual(fromBook, fromCSV)
+        for name in ["households.csv", "truth.csv", "usulan_perubahan.csv"] {
+            XCTAssertEqual(try String(contentsOfFile: root + "/new-book/" + name, encoding: .utf8),
+                           try String(contentsOfFile: root + "/new/" + name, encoding: .utf8), name)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root + "/new-book").sorted(),
+                       ["households.csv", "truth.csv", "usulan_perubahan.csv", "verification_audit.txt", "villages.xlsx"])
+        XCTAssertTrue(try String(contentsOfFile: root + "/new-book/verification_audit.txt", encoding: .utf8).contains("book/households.xlsx sha256 "))
+        let csv = try ReleaseComparison.compare(old: root + "/data", new: root + "/new", verificationList: nil)
+        let book = try ReleaseComparison.compare(old: root + "/book", new: root + "/new-book", verificationList: nil)
+        XCTAssertEqual(book.villages.map(\.name), ["Satu", "Dua"])
+        XCTAssertEqual(book.villages.map { [$0.before, $0.after, $0.left, $0.desilChanged] }, csv.villages.map { [$0.before, $0.after, $0.left, $0.desilChanged] })
+    }
+
+    func testAWorkbooksRepeatedHouseholdIsNamedBySheetAndCell() throws {
+        write("data/households.csv", "household_id,kode_desa,members,desil\nH1,35.14.01.2001,4,7\nH1,35.14.01.2001,3,2\n")
+        try WorkbookTwin.make(from: root + "/data", to: root + "/book")
+        XCTAssertThrowsError(try ReleaseComparison.compare(old: root + "/book", new: root + "/data", verificationList: nil)) {
+            XCTAssertEqual(($0 as? DataErrors)?.log.problems.map(\.description),
+                           ["households.xlsx:Sheet1!A3: household_id = \"H1\": appears more than once"])
+        }
     }
 }
