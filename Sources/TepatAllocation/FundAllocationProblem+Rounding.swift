@@ -5,11 +5,13 @@ extension FundAllocationProblem {
     /// 1. households with a whole bundle keep it; fractional ones are dropped
     ///    (keeping them instead, where money allows, did worse);
     /// 2. each funder pays the whole households of its LP payment, rounded
-    ///    down; a household left unpaid goes to another funder who may and can
-    ///    pay, or loses that program;
+    ///    down, villages with a floor first; a household left unpaid goes to
+    ///    another funder who may and can pay, or loses that program;
     /// 3. villages below their floor, then everyone, get the households whose
     ///    next program adds most per rupiah, while money is left (the greedy
-    ///    rule, continued from this plan).
+    ///    rule, continued from this plan). Floors are met before the other
+    ///    villages are paid: the LP spends every budget, so a floor village
+    ///    that rounding left short would otherwise find no money left.
     func rounded(_ master: AllocationMaster, _ x: [Double]) -> PlanState {
         let count = programs.count
         var waiting: [Int: [Int]] = [:]  // (v·J + j) → households to pay for
@@ -18,24 +20,34 @@ extension FundAllocationProblem {
             for j in 0..<count where b.programs & (1 << UInt64(j)) != 0 { waiting[v * count + j, default: []].append(b.household) }
         }
         var state = PlanState(self)
-        for pay in master.payments {
-            let key = pay.village * count + pay.program
-            var k = Int((x[pay.column] + 1e-6).rounded(.down))
-            while k > 0, let h = waiting[key]?.first, state.canPay(pay.funder, village: pay.village, program: pay.program) {
-                state.give(h, program: pay.program, funder: pay.funder)
-                waiting[key]!.removeFirst()
-                k -= 1
+        for floored in [true, false] {
+            for pay in master.payments where (floors[pay.village] > 0) == floored {
+                let key = pay.village * count + pay.program
+                var k = Int((x[pay.column] + 1e-6).rounded(.down))
+                while k > 0, let h = waiting[key]?.first, state.canPay(pay.funder, village: pay.village, program: pay.program) {
+                    state.give(h, program: pay.program, funder: pay.funder)
+                    waiting[key]!.removeFirst()
+                    k -= 1
+                }
             }
+            payWaiting(&waiting, floored: floored, &state)
+            if floored { meetFloors(&state) }
         }
-        for key in waiting.keys.sorted() {
+        Baselines.greedy(self, &state)
+        return state
+    }
+
+    /// Households of whole LP bundles not yet paid: another funder who may
+    /// and can pay takes them, in a fixed order.
+    private func payWaiting(_ waiting: inout [Int: [Int]], floored: Bool, _ state: inout PlanState) {
+        let count = programs.count
+        for key in waiting.keys.sorted() where (floors[key / count] > 0) == floored {
             let (v, j) = (key / count, key % count)
             for h in waiting[key]! {
                 if let f = funders.indices.first(where: { state.canPay($0, village: v, program: j) }) { state.give(h, program: j, funder: f) }
             }
+            waiting[key] = []
         }
-        meetFloors(&state)
-        Baselines.greedy(self, &state)
-        return state
     }
 
     /// Villages below their floor: the best next household programs there,

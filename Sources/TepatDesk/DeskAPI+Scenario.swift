@@ -50,6 +50,7 @@ extension DeskAPI {
         do { scenario = try ScenarioParser.parse(text, file: name, baseDirectory: data) } catch let error as ScenarioError {
             throw DeskError(.unprocessable, error.key.isEmpty ? error.message : "\(error.key): \(error.message)", problems: [problem(error)])
         } catch { throw DeskError(.unprocessable, "\(error)") }
+        try DeskRun.checkPaths(of: scenario, in: workspace)
         let yaml = ScenarioWriter.yaml(scenario, commented: true)
         do {
             try yaml.write(toFile: (data as NSString).appendingPathComponent(name), atomically: true, encoding: .utf8)

@@ -12,11 +12,21 @@ enum DeskRun {
         var run = PlanRun(dataDirectory: data, outputDirectory: try outputDirectory(for: job, in: workspace))
         run.options.threads = ProcessInfo.processInfo.activeProcessorCount
         let scenario = try job.scenario.map { try ScenarioParser.load(path: try workspace.resolve($0)) } ?? Scenario()
+        try checkPaths(of: scenario, in: workspace)
         try run.apply(scenario)
         run.codebook = try scenario.data.codebook.map { $0 == "pbdt2015" ? try Codebook.pbdt2015() : try Codebook.load(path: $0) }
         run.scenarioText = ScenarioWriter.yaml(scenario, commented: false)
         if let store { run.recorder = { try store.record($0, commit: $1) } }
         return run
+    }
+
+    /// Every file a scenario names (inputs kept elsewhere, the codebook, the
+    /// boundaries, the MPS export) must be inside the workspace too.
+    static func checkPaths(of s: Scenario, in workspace: Workspace) throws(DeskError) {
+        for (name, path) in s.data.paths.sorted(by: { $0.key < $1.key }) { try workspace.check(path, "data.files." + (name as NSString).deletingPathExtension) }
+        if let codebook = s.data.codebook, codebook != "pbdt2015" { try workspace.check(codebook, "data.codebook") }
+        if let boundaries = s.data.boundaries { try workspace.check(boundaries, "data.boundaries") }
+        if let mps = s.outputs.exportMPS { try workspace.check(mps, "outputs.export_mps") }
     }
 
     /// runs/DATASET-N, the first N not taken (runs of earlier starts stay).

@@ -39,6 +39,19 @@ public struct Workspace: Sendable {
         return joined
     }
 
+    /// Refuses an absolute path (one a scenario names) outside the workspace:
+    /// its deepest existing part, symbolic links followed, must lie inside.
+    public func check(_ path: String, _ what: String) throws(DeskError) {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL.path
+        while !FileManager.default.fileExists(atPath: existing) && existing != "/" {
+            existing = (existing as NSString).deletingLastPathComponent
+        }
+        let real = Self.real(existing)
+        guard real == root || real.hasPrefix(root + "/") else {
+            throw DeskError(.forbidden, "\(what) \(path) is outside the workspace", problems: [.init(location: "scenario", key: what, message: "outside the workspace")])
+        }
+    }
+
     /// The relative name of an absolute path inside the workspace.
     public func relative(_ path: String) -> String {
         let real = Self.real(path)

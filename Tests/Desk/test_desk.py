@@ -91,6 +91,12 @@ class SafetyTests(DeskTestCase):
         status, _, _ = self.desk.request("PUT", "/api/scenario?dataset=Data/demo&file=..%2F..%2Fevil.yaml", {"values": {}})
         self.assertEqual(status, 400)
         self.assertFalse(os.path.exists(os.path.join(self.desk.base, "evil.yaml")))
+        for key, path in [("outputs.export_mps", os.path.join(self.desk.outside, "plan.mps")), ("data.boundaries", "/etc/hostname"),
+                          ("outputs.export_mps", "../../../plan.mps")]:
+            status, body = self.desk.json("PUT", "/api/scenario?dataset=Data/demo&file=out.yaml", {"values": {key: path}})
+            self.assertEqual(status, 403, body)
+            self.assertEqual(body["problems"][0]["key"], key)
+        self.assertFalse(os.path.exists(os.path.join(self.desk.workspace, "Data", "demo", "out.yaml")))
         status, _, _ = self.desk.request("PUT", "/api/scenario?dataset=escape", {"values": {}})
         self.assertEqual(status, 403)
         self.assertFalse(os.path.exists(os.path.join(self.desk.outside, "scenario.yaml")), "nothing written through the link")

@@ -39,6 +39,17 @@ final class WorkspaceTests: XCTestCase {
         }
     }
 
+    func testAScenariosFilesMustBeInsideToo() throws {
+        let space = try Workspace(path: root)
+        XCTAssertNoThrow(try space.check(root + "/Data/demo/plan.mps", "outputs.export_mps"))
+        for path in [outside + "/plan.mps", root + "/escape/plan.mps", root + "/Data/../../outside/x.geojson", "/etc/passwd"] {
+            XCTAssertThrowsError(try space.check(path, "outputs.export_mps"), path) {
+                XCTAssertEqual(($0 as? DeskError)?.kind, .forbidden)
+                XCTAssertEqual(($0 as? DeskError)?.problems.first?.key, "outputs.export_mps")
+            }
+        }
+    }
+
     func testDataDirectoriesAreTheFoldersWithHouseholds() throws {
         let space = try Workspace(path: root)
         XCTAssertEqual(space.dataDirectories(), ["Data/demo"], "not the empty folder, the runs, nor the symbolic link out")
