@@ -292,6 +292,32 @@ class BrowserTest(DeskTestCase):
         self.assertEqual(self.find('[data-page="history"]').text, "History")
 
 
+    def test_saving_the_form_keeps_what_it_does_not_edit(self):
+        status, body = self.desk.json("PUT", "/api/scenario?dataset=Data/demo&file=kept.yaml",
+                                      {"values": {"scoring.mpi_weights.floor": "0.1", "data.files.survey": "survey.csv"}})
+        self.assertEqual(status, 200, body)
+        b = self.browser
+        b.get(self.desk.address)
+        self.until(lambda b: b.find_elements("css selector", "#dataset option"))
+        self.pick("#dataset", "Data/demo")
+        self.find('[data-page="scenario"]').click()
+        name = self.find("#scenario-file")
+        name.clear()
+        name.send_keys("kept.yaml")
+        self.find("#scenario-load").click()
+        self.until(lambda b: b.find_elements("css selector", "#f-scoring-poverty_line"))
+        line = self.find("#f-scoring-poverty_line")
+        line.clear()
+        line.send_keys("600000")
+        self.find("#scenario-save").click()
+        self.until(lambda b: "kept.yaml" in self.find("#scenario-message").text)
+        with open(os.path.join(self.desk.workspace, "Data", "demo", "kept.yaml")) as f:
+            saved = f.read()
+        self.assertIn("poverty_line: 600000", saved)
+        self.assertRegex(saved, r'"?floor"?: 0.1')
+        self.assertRegex(saved, r'survey: "[^"]*/Data/demo/survey.csv"')
+
+
 class LoadTest(DeskTestCase):
     """50 clients browsing while 5 runs are queued at once."""
 

@@ -199,7 +199,12 @@ async function loadScenario() {
     const box = sections.get(section);
     const mapping = ["allocation.floors", "allocation.funder_areas", "allocation.funder_budgets"].find((m) => f.key === m || f.key.startsWith(m + "."));
     if (mapping) { if (f.key !== mapping) entries[f.key] = f.value; if (!box.querySelector(`[data-map="${mapping}"]`)) box.append(el("div", { "data-map": mapping })); continue; }
-    if (f.kind === "map") { box.append(fieldRow(f.key, el("span", {}, t("scenario.yamlOnly")), help(f))); continue; }
+    if (f.kind === "map") {
+      // Entries the form does not edit (inputs kept elsewhere, MPI weights) go back as they came.
+      const kept = f.value ? el("input", { name: f.key, value: f.value, "data-default": "", readonly: "" }) : el("span", {}, t("scenario.yamlOnly"));
+      box.append(fieldRow(f.key, kept, help(f)));
+      continue;
+    }
     const pickList = { "assignment.opds": form.choices.opds, "allocation.funders": form.choices.funders }[f.key];
     if (pickList) {
       const chosen = f.value === "all" ? [] : f.value.split(",").map((x) => x.trim());
