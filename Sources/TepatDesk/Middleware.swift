@@ -48,15 +48,8 @@ struct DeskErrors<Context: RequestContext>: RouterMiddleware {
             response = JSONBody.error(HTTPResponse.Status(code: error.kind.rawValue), error.message, problems: error.problems)
         } catch is NIOTooManyBytesError {
             response = JSONBody.error(.contentTooLarge, Self.tooLarge)
-        } catch let error as HTTPError where error.status == .notFound && !DeskRoutes.methods(at: request.uri.path).isEmpty {
-            let allowed = DeskRoutes.methods(at: request.uri.path).map(\.rawValue).joined(separator: ", ")
-            response = JSONBody.error(.methodNotAllowed, "\(request.method.rawValue) is not answered at \(request.uri.path); use \(allowed)")
-            response.headers[.allow] = allowed
         } catch let error as HTTPError {
-            let message = error.status == .notFound ? "no such page or endpoint: \(request.uri.path)"
-                : error.status == .contentTooLarge ? Self.tooLarge
-                : error.body ?? error.status.reasonPhrase
-            response = JSONBody.error(error.status, message)
+            response = Self.response(to: error, request)
         } catch {
             response = JSONBody.error(.internalServerError, "the desk failed to answer: \(type(of: error))")
         }
@@ -65,6 +58,21 @@ struct DeskErrors<Context: RequestContext>: RouterMiddleware {
         response.headers[.cacheControl] = "no-store"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         return response
+    }
+
+    /// Hummingbird's own refusals as JSON; an address answered for other methods is 405 with `Allow`.
+    static func response(to error: HTTPError, _ request: Request) -> Response {
+        let allowed = error.status == .notFound ? DeskRoutes.methods(at: request.uri.path) : []
+        if !allowed.isEmpty {
+            let names = allowed.map(\.rawValue).joined(separator: ", ")
+            var response = JSONBody.error(.methodNotAllowed, "\(request.method.rawValue) is not answered at \(request.uri.path); use \(names)")
+            response.headers[.allow] = names
+            return response
+        }
+        let message = error.status == .notFound ? "no such page or endpoint: \(request.uri.path)"
+            : error.status == .contentTooLarge ? tooLarge
+            : error.body ?? error.status.reasonPhrase
+        return JSONBody.error(error.status, message)
     }
 }
 

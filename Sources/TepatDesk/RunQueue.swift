@@ -117,7 +117,7 @@ public final class RunQueue: @unchecked Sendable {
     private func work() {
         while let id = next() {
             let outcome = execute(id)
-            lock.withLock { jobs[id].map { _ in jobs[id] = outcome } }
+            lock.withLock { jobs[id] = outcome }
         }
     }
 

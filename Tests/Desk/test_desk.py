@@ -15,6 +15,8 @@ import subprocess
 import sys
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 from desk_server import REPOSITORY, Desk, demo_niks
 
@@ -54,7 +56,6 @@ class SafetyTests(DeskTestCase):
             self.assertEqual(status, 401, path)
 
     def test_the_printed_address_sets_a_strict_cookie_and_drops_the_token_from_the_address(self):
-        import urllib.request
         opener = urllib.request.build_opener(NoRedirect())
         try:
             opener.open(self.desk.address)
@@ -157,7 +158,7 @@ class SafetyTests(DeskTestCase):
         self.assertGreater(len(self.desk.bodies), 20)
 
 
-class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
 
