@@ -274,15 +274,19 @@ extension SheetReader {
     /// A sheet's XML and its shared strings' XML read from memory, handed to
     /// the scanner `chunk` bytes at a time, so that tokens are cut at every
     /// place a buffer can end: what the fuzzer drives. Returns the rows and the
-    /// CSV of the rows after `headerRow`.
-    public static func read(sheetXML: [UInt8], sharedStringsXML: [UInt8], chunk: Int, headerRow: Int, width: Int) throws -> (rows: [SheetRow], csv: [UInt8]) {
+    /// CSV of the rows after `headerRow`. With `wholeCells` false every cell
+    /// is scanned token by token, the reference for the one-step reading of
+    /// common cells.
+    public static func read(sheetXML: [UInt8], sharedStringsXML: [UInt8], chunk: Int, headerRow: Int, width: Int,
+                            wholeCells: Bool = true) throws -> (rows: [SheetRow], csv: [UInt8]) {
         var strings = SharedStringsHandler(part: "xl/sharedStrings.xml")
         try scan(sharedStringsXML, part: "xl/sharedStrings.xml", chunk: chunk, into: &strings)
         var rows: [SheetRow] = []
-        var handler = SheetRowsHandler(part: "xl/worksheets/sheet1.xml", strings: strings.strings) { rows.append($0) }
+        var handler = SheetRowsHandler(part: "xl/worksheets/sheet1.xml", strings: strings.strings, wholeCells: wholeCells) { rows.append($0) }
         try scan(sheetXML, part: "xl/worksheets/sheet1.xml", chunk: chunk, into: &handler)
         var csv: [UInt8] = []
-        var writer = CSVRowsHandler(part: "xl/worksheets/sheet1.xml", strings: strings.strings, headerRow: headerRow, width: width) { csv += $0 }
+        var writer = CSVRowsHandler(part: "xl/worksheets/sheet1.xml", strings: strings.strings, headerRow: headerRow, width: width,
+                                    wholeCells: wholeCells) { csv += $0 }
         try scan(sheetXML, part: "xl/worksheets/sheet1.xml", chunk: chunk, into: &writer)
         try writer.flush()
         return (rows, csv)

@@ -66,153 +66,15 @@ struct SharedStringsHandler: XMLHandler {
     }
 }
 
-/// What a worksheet's elements mean for its rows and cells: the part of
-/// reading a sheet that both ways of reading it (`SheetRowsHandler`,
-/// `CSVRowsHandler`) share.
-struct CellReader {
-    let scanner: XMLScanner
-    let strings: SharedStrings
-    /// The row being read, and the one before it.
-    private(set) var row = 0
-    private(set) var inRow = false
-    private(set) var column = 0
-    private var lastColumn = 0
-    private var type = CellType.number
-    private var capturing = false
-    private var inInline = false
-    private var phonetic = 0
-    private var raw: [UInt8] = []
-
-    enum Event { case none, rowStarted, cellEnded, rowEnded }
-
-    /// Excel's longest cell is 32,767 characters: four bytes each at most.
-    static let maximumCellBytes = 4 * 32_767
-
-    init(part: String, strings: SharedStrings) {
-        scanner = XMLScanner(part: part)
-        self.strings = strings
-    }
-
-    /// Names are told apart by length and first byte: c, v, t, is, row, rPh.
-    mutating func open(_ name: Bytes, attributes: Bytes, selfClosing: Bool) throws -> Event {
-        switch (name.count, name.first ?? 0) {
-        case (1, UInt8(ascii: "c")):
-            let (r, t) = XMLScanner.cellAttributes(attributes)
-            column = r.flatMap(CellReference.column(of:)) ?? lastColumn + 1
-            type = t.map(CellType.init) ?? .number
-            raw.removeAll(keepingCapacity: true)
-            lastColumn = column
-            capturing = false
-            return selfClosing ? .cellEnded : .none
-        case (1, UInt8(ascii: "v")):
-            capturing = !selfClosing
-        case (1, UInt8(ascii: "t")):
-            capturing = inInline && phonetic == 0 && !selfClosing
-        case (2, UInt8(ascii: "i")) where XMLScanner.named(name, "is"):
-            inInline = !selfClosing
-        case (3, UInt8(ascii: "r")) where XMLScanner.named(name, "rPh"):
-            if !selfClosing { phonetic += 1 }
-        case (3, UInt8(ascii: "r")) where XMLScanner.named(name, "row"):
-            let number = XMLScanner.attribute("r", in: attributes).flatMap { Int(String(decoding: $0, as: UTF8.self)) } ?? row + 1
-            guard number >= 1 && number <= 1_048_576 else {
-                throw SpreadsheetError.malformed(part: scanner.part, reason: "a row numbered \(number); Excel's rows are 1 to 1048576")
-            }
-            row = number
-            lastColumn = 0
-            inRow = !selfClosing
-            return selfClosing ? .none : .rowStarted
-        default:
-            break
-        }
-        return .none
-    }
-
-    mutating func close(_ name: Bytes) -> Event {
-        switch (name.count, name.first ?? 0) {
-        case (1, UInt8(ascii: "v")), (1, UInt8(ascii: "t")): capturing = false
-        case (1, UInt8(ascii: "c")): return .cellEnded
-        case (2, UInt8(ascii: "i")): inInline = false
-        case (3, UInt8(ascii: "r")) where XMLScanner.named(name, "rPh"): phonetic -= 1
-        case (3, UInt8(ascii: "r")) where XMLScanner.named(name, "row") && inRow:
-            inRow = false
-            return .rowEnded
-        default: break
-        }
-        return .none
-    }
-
-    mutating func text(_ text: Bytes, isCDATA: Bool) throws {
-        guard capturing else { return }
-        if isCDATA { raw.append(contentsOf: text) } else { try scanner.decodeText(text, into: &raw) }
-        if raw.count > Self.maximumCellBytes {
-            throw SpreadsheetError.malformed(part: scanner.part, reason: "a cell longer than Excel allows (32,767 characters)",
-                                             row: row, column: column)
-        }
-    }
-
-    /// True when the cell just ended has a value (in a row).
-    var hasValue: Bool { inRow && !raw.isEmpty }
-
-    /// The value of the cell just ended, without a copy where it can be: the
-    /// raw text, or the shared string in place.
-    func withValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) throws {
-        switch type {
-        case .text:
-            raw.withUnsafeBufferPointer(body)
-        case .number where !NumberText.hasExponent(raw):
-            raw.withUnsafeBufferPointer(body)
-        case .shared:
-            let index = try sharedIndex()
-            strings.withString(index, body)
-        default:
-            var value: [UInt8] = []
-            try appendValue(to: &value)
-            value.withUnsafeBufferPointer(body)
-        }
-    }
-
-    private func sharedIndex() throws -> Int {
-        var index = 0
-        var valid = !raw.isEmpty
-        raw.withUnsafeBufferPointer { digits in
-            for byte in digits {
-                guard byte >= 48 && byte <= 57, index < Int.max / 10 else { valid = false; break }
-                index = index * 10 + Int(byte - 48)
-            }
-        }
-        guard valid, index < strings.count else {
-            throw SpreadsheetError.malformed(part: scanner.part, reason: "the cell refers to shared string \"\(String(decoding: raw.prefix(20), as: UTF8.self))\" of \(strings.count)",
-                                             row: row, column: column)
-        }
-        return index
-    }
-
-    /// Appends the value of the cell just ended, shared strings looked up.
-    func appendValue(to out: inout [UInt8]) throws {
-        switch type {
-        case .shared:
-            strings.withString(try sharedIndex()) { out.append(contentsOf: $0) }
-        case .boolean:
-            out.append(contentsOf: raw.first == UInt8(ascii: "1") ? Self.true : Self.false)
-        case .number:
-            NumberText.append(raw, to: &out)
-        case .text:
-            out.append(contentsOf: raw)
-        }
-    }
-
-    private static let `true` = Array("TRUE".utf8)
-    private static let `false` = Array("FALSE".utf8)
-}
-
 /// A worksheet's `sheetData`, row by row: each complete row goes to `onRow`.
 struct SheetRowsHandler: XMLHandler {
     private var cells: CellReader
     private let onRow: (SheetRow) throws -> Void
     private var row = SheetRow()
 
-    init(part: String, strings: SharedStrings, onRow: @escaping (SheetRow) throws -> Void) {
+    init(part: String, strings: SharedStrings, wholeCells: Bool = true, onRow: @escaping (SheetRow) throws -> Void) {
         cells = CellReader(part: part, strings: strings)
+        cells.wholeCells = wholeCells
         self.onRow = onRow
     }
 
@@ -235,6 +97,12 @@ struct SheetRowsHandler: XMLHandler {
     }
 
     mutating func text(_ raw: Bytes, isCDATA: Bool) throws { try cells.text(raw, isCDATA: isCDATA) }
+
+    mutating func element(_ b: Bytes, at i: Int) throws -> Int? {
+        guard let end = cells.wholeCell(b, at: i) else { return nil }
+        try finishCell()
+        return end
+    }
 
     private mutating func finishCell() throws {
         guard cells.hasValue else { return }
@@ -260,8 +128,10 @@ struct CSVRowsHandler: XMLHandler {
     private var nextColumn = 1
     private var lastLine = 1
 
-    init(part: String, strings: SharedStrings, headerRow: Int, width: Int, sink: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
+    init(part: String, strings: SharedStrings, headerRow: Int, width: Int, wholeCells: Bool = true,
+         sink: @escaping (UnsafeBufferPointer<UInt8>) throws -> Void) {
         cells = CellReader(part: part, strings: strings)
+        cells.wholeCells = wholeCells
         self.headerRow = headerRow
         self.width = width
         self.sink = sink
@@ -288,6 +158,12 @@ struct CSVRowsHandler: XMLHandler {
 
     mutating func text(_ raw: Bytes, isCDATA: Bool) throws { try cells.text(raw, isCDATA: isCDATA) }
 
+    mutating func element(_ b: Bytes, at i: Int) throws -> Int? {
+        guard let end = cells.wholeCell(b, at: i) else { return nil }
+        try finishCell()
+        return end
+    }
+
     private mutating func finishCell() throws {
         guard cells.hasValue, cells.row > headerRow, cells.column <= width else { return }
         guard cells.column >= nextColumn else {
@@ -299,7 +175,7 @@ struct CSVRowsHandler: XMLHandler {
             nextColumn += 1
         }
         if cells.column > 1 { record.append(UInt8(ascii: ",")) }
-        try cells.withValue { CSVField.append($0, to: &record) }
+        try cells.appendValue(to: &record, asCSVField: true)
         nextColumn = cells.column + 1
     }
 
@@ -346,47 +222,6 @@ public enum CSVField {
             }
         }
         out.append(UInt8(ascii: "\""))
-    }
-}
-
-/// A cell's `t` attribute: what its `v` holds.
-enum CellType {
-    /// s: the number of a shared string.
-    case shared
-    /// b: 1 or 0.
-    case boolean
-    /// n, or no `t`: a number.
-    case number
-    /// inlineStr, str (a formula's text), e (an error such as #N/A), d (an ISO date): text as it is.
-    case text
-
-    init(_ t: Bytes) {
-        if XMLScanner.named(t, "s") { self = .shared }
-        else if XMLScanner.named(t, "b") { self = .boolean }
-        else if XMLScanner.named(t, "n") { self = .number }
-        else { self = .text }
-    }
-}
-
-/// A number cell's text as a person would write it.
-enum NumberText {
-    /// Digits and a point are copied; a value with an exponent is written out
-    /// (integral values as whole numbers, so a code stored as 3.5140120010001E+15
-    /// reads as 3514012001000100).
-    static func hasExponent(_ raw: [UInt8]) -> Bool {
-        raw.withUnsafeBufferPointer { digits in digits.contains { $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "e") } }
-    }
-
-    static func append(_ raw: [UInt8], to out: inout [UInt8]) {
-        guard hasExponent(raw), let x = Double(String(decoding: raw, as: UTF8.self).trimmingASCIIBlanks()), x.isFinite else {
-            out.append(contentsOf: raw)
-            return
-        }
-        if x == x.rounded(), abs(x) < 9.0e18 {
-            out.append(contentsOf: Array(String(Int64(x)).utf8))
-        } else {
-            out.append(contentsOf: Array("\(x)".utf8))
-        }
     }
 }
 

@@ -14,6 +14,14 @@ protocol XMLHandler {
     mutating func close(_ name: Bytes) throws
     /// `raw` is CDATA when `isCDATA`, else text with entities still encoded.
     mutating func text(_ raw: Bytes, isCDATA: Bool) throws
+    /// A handler may take a whole element at `i` (a `<`) in one step: it
+    /// returns the index after the element, or nil to have it scanned token by
+    /// token. It must hear the same as it would have token by token.
+    mutating func element(_ b: Bytes, at i: Int) throws -> Int?
+}
+
+extension XMLHandler {
+    mutating func element(_ b: Bytes, at i: Int) throws -> Int? { nil }
 }
 
 /// The XML of workbook parts, scanned a buffer at a time without building a
@@ -41,6 +49,10 @@ struct XMLScanner {
                 }
                 try handler.text(Bytes(rebasing: bytes[i..<next]), isCDATA: false)
                 i = next
+                continue
+            }
+            if let end = try handler.element(bytes, at: i) {
+                i = end
                 continue
             }
             guard let end = try token(bytes, at: i, into: &handler) else {
@@ -106,7 +118,7 @@ struct XMLScanner {
     }
 
     /// The `>` that ends a start tag, skipping quoted attribute values.
-    private static func tagEnd(_ b: Bytes, from start: Int) -> Int? {
+    static func tagEnd(_ b: Bytes, from start: Int) -> Int? {
         var quote: UInt8 = 0
         var i = start
         while i < b.count {
@@ -123,7 +135,7 @@ struct XMLScanner {
         return nil
     }
 
-    private static func isNameEnd(_ c: UInt8) -> Bool {
+    static func isNameEnd(_ c: UInt8) -> Bool {
         c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == UInt8(ascii: "/") || c == UInt8(ascii: ">")
     }
 
@@ -156,9 +168,8 @@ struct XMLScanner {
     static func hasPrefix(_ prefix: StaticString, _ b: Bytes, at i: Int) -> Bool {
         let m = prefix.utf8CodeUnitCount
         guard i + m <= b.count else { return false }
-        let p = prefix.utf8Start
-        for k in 0..<m where b[i + k] != p[k] { return false }
-        return true
+        guard m > 0, let base = b.baseAddress else { return true }
+        return memcmp(base + i, prefix.utf8Start, m) == 0
     }
 }
 
@@ -216,7 +227,10 @@ extension XMLScanner {
                 return
             }
             out.append(contentsOf: Bytes(rebasing: raw[i..<amp]))
-            guard let semicolon = Self.find(UInt8(ascii: ";"), in: raw, from: amp + 1), semicolon - amp <= 12 else {
+            // An entity ends at the first `;`, within 12 bytes and before another `&`
+            // (the rule the scanner uses to hold back an entity cut by a buffer's end).
+            let nextAmp = Self.find(UInt8(ascii: "&"), in: raw, from: amp + 1) ?? raw.count
+            guard let semicolon = Self.find(UInt8(ascii: ";"), in: raw, from: amp + 1), semicolon - amp <= 12, semicolon < nextAmp else {
                 throw SpreadsheetError.malformed(part: part, reason: "an & that starts no entity")
             }
             try decodeEntity(Bytes(rebasing: raw[(amp + 1)..<semicolon]), into: &out)

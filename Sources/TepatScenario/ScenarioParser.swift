@@ -39,6 +39,10 @@ public enum ScenarioParser {
         guard !text.utf8.contains(0) else {
             throw ScenarioError(file: file, message: "contains a NUL byte; a scenario is plain UTF-8 text")
         }
+        if let place = AliasedKeys.oversizedKey(in: text) {
+            throw ScenarioError(file: file, line: place.line, column: place.column,
+                                message: "a key made of aliases that stands for more than \(AliasedKeys.maximumNodes) values; a scenario's keys are names")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

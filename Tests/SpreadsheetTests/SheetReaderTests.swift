@@ -121,6 +121,50 @@ final class SheetReaderTests: XCTestCase {
         }
     }
 
+    /// Cells read in one step read as the scanner reads them token by token,
+    /// in every shape (those taken in one step and those left to the scanner)
+    /// and whatever the chunks.
+    func testCellsReadInOneStepReadAsTheirTokens() throws {
+        let sheet = Array("""
+            <sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>nilai</t></is></c>            <c r="C1" t="s"><v>0</v></c><c r="D1" t="inlineStr"><is><t xml:space="preserve"> x </t></is></c></row>            <row r="2"><c r="A2"><v>7</v></c><c r="B2" s="3" t="b"><v>1</v></c><c r="C2" t="s"><v>1</v></c>            <c r="D2"><v>3.5140120010001E+15</v></c><c r="E2"/><c r="F2" t="inlineStr"><is><t>a &amp; b</t></is></c></row>            <row r="3"><c r="B3" t="inlineStr"><is><t/></is></c><c r="C3"><f>A2*2</f><v>14</v></c>            <c r="D3"><v></v></c><c r="E3" t="str"><v>&lt;x&gt;</v></c><c><v>next</v></c>            <c r="H3" t="inlineStr"><is><r><t>ka</t></r><r><t>ta</t></r><rPh><t>x</t></rPh></is></c></row>            <row r="4"><x:c r="A4"><v>9</v></x:c><c r="B4" ><v>8</v></c ><col/><c r="C4"><v>1, 2</v></c></row></sheetData>
+            """.utf8)
+        let strings = Array("<sst><si><t>kode</t></si><si><t>dua\nbaris</t></si></sst>".utf8)
+        func reading(chunk: Int, wholeCells: Bool) throws -> String {
+            let read = try SheetReader.read(sheetXML: sheet, sharedStringsXML: strings, chunk: chunk, headerRow: 1, width: 8, wholeCells: wholeCells)
+            let rows = read.rows.map { row in "\(row.number):" + (0..<row.count).map { "\(row.column($0))=\(row.value($0))" }.joined(separator: "|") }
+            return rows.joined(separator: "\n") + "\n" + String(decoding: read.csv, as: UTF8.self)
+        }
+        let reference = try reading(chunk: 1, wholeCells: false)
+        XCTAssertEqual(reference, """
+            1:1=id|2=nilai|3=kode|4= x 
+            2:1=7|2=TRUE|3=dua
+            baris|4=3514012001000100|6=a & b
+            3:3=14|5=<x>|6=next|8=kata
+            4:1=9|2=8|3=1, 2
+            7,TRUE,"dua baris",3514012001000100,,a & b,,
+            ,,14,,<x>,next,,kata
+            9,8,"1, 2",,,,,
+            
+            """)
+        for chunk in [1, 5, 17, 64, sheet.count] {
+            XCTAssertEqual(try reading(chunk: chunk, wholeCells: true), reference, "chunks of \(chunk) bytes")
+        }
+    }
+
+    /// An `&` whose entity another `&` interrupts is named the same way
+    /// wherever the buffers end (the fuzzer found "unknown entity &#k&#x41;"
+    /// whole and "an & that starts no entity" in chunks).
+    func testABrokenEntityIsTheSameErrorInAnyChunks() throws {
+        let sheet = Array(#"<sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData>"#.utf8)
+        let strings = Array("<sst><si><t>Lekok &#k&#x41;</t></si></sst>".utf8)
+        for chunk in [1, 3, 8, 13, strings.count] {
+            XCTAssertThrowsError(try SheetReader.read(sheetXML: sheet, sharedStringsXML: strings, chunk: chunk, headerRow: 1, width: 1),
+                                 "chunks of \(chunk) bytes") { error in
+                XCTAssertEqual("\(error)", "xl/sharedStrings.xml: an & that starts no entity", "chunks of \(chunk) bytes")
+            }
+        }
+    }
+
     func testADocumentTypeIsRefused() throws {
         var b = PackageBuilder.sheet("")
         b.add("xl/sharedStrings.xml", """

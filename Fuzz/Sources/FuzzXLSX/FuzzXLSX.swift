@@ -8,9 +8,10 @@ import TepatData
 /// zip library, the sheet scanner and the CSV it becomes) or, more often, XML:
 /// a sheet's XML, then after a NUL byte its shared strings' XML, scanned from
 /// memory in chunks of 1 to 64 bytes (the first byte chooses) so that every
-/// token is cut across buffers somewhere. Errors are expected; a crash, a hang
-/// or a sanitizer report is a bug, and so is a difference between the rows
-/// and their CSV.
+/// token is cut across buffers somewhere, and again whole, with cells read in
+/// one step and token by token. Errors are expected; a crash, a hang or a
+/// sanitizer report is a bug, and so is a difference between the rows and
+/// their CSV, or between the three readings.
 private let path: String = {
     let directory = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
     return "\(directory)/tepat-fuzz-xlsx-\(getpid()).xlsx"
@@ -47,14 +48,29 @@ private func readXML(_ input: [UInt8]) {
     let body = input.dropFirst()
     let split = body.firstIndex(of: 0) ?? body.endIndex
     let sheet = Array(body[..<split]), strings = Array(body[split...].dropFirst())
-    do {
-        let read = try SheetReader.read(sheetXML: sheet, sharedStringsXML: strings, chunk: chunk, headerRow: 1, width: 8)
+    let read = Result { try SheetReader.read(sheetXML: sheet, sharedStringsXML: strings, chunk: chunk, headerRow: 1, width: 8) }
+    if case .success(let read) = read {
         // Every row after the first with a value in columns A–H is one CSV line.
         let written = read.rows.filter { row in row.number > 1 && (0..<row.count).contains { row.column($0) <= 8 } }.count
         let lines = read.csv.split(separator: 0x0A, omittingEmptySubsequences: true).count
         if written != lines { fatalError("\(written) rows with values but \(lines) CSV lines") }
-    } catch {
-        _ = String(describing: error)
+    }
+    // Cells read in one step (in one buffer, where most are whole) must read
+    // as the scanner reads them token by token, errors included.
+    let oneStep = Result { try SheetReader.read(sheetXML: sheet, sharedStringsXML: strings, chunk: input.count, headerRow: 1, width: 8) }
+    let tokens = Result { try SheetReader.read(sheetXML: sheet, sharedStringsXML: strings, chunk: input.count, headerRow: 1, width: 8, wholeCells: false) }
+    let (a, b, c) = (summary(read), summary(oneStep), summary(tokens))
+    if a != c || b != c { fatalError("cells read in one step differ from the token scan:\n\(a)\n\(b)\n\(c)") }
+}
+
+/// Rows, cells and CSV of a reading, or its error, as text to compare.
+private func summary(_ result: Result<(rows: [SheetRow], csv: [UInt8]), Error>) -> String {
+    switch result {
+    case .failure(let error):
+        return "error: \(error)"
+    case .success(let read):
+        let rows = read.rows.map { row in "\(row.number):" + (0..<row.count).map { "\(row.column($0))=\(row.value($0))" }.joined(separator: "|") }
+        return rows.joined(separator: "\n") + "\ncsv:" + String(decoding: read.csv, as: UTF8.self)
     }
 }
 

@@ -130,6 +130,10 @@ Y = "scenario"
 write(Y, "alias-bomb.yaml", b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
     b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((98 + i,) * 2 + (97 + i,) * 10) for i in range(8))
     + b"seed: *i\n")
+# The same bomb in a key's place (found by the fuzzer): the YAML library hashes keys whole.
+write(Y, "alias-key-bomb.yaml", b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" + b"".join(
+    b"%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n" % ((98 + i,) * 2 + (97 + i,) * 10) for i in range(8))
+    + b"seed: [*i: 1]\n")
 write(Y, "unknown-key.yaml", b"scoring:\n  povrty_line: 550000\n")
 write(Y, "wrong-type.yaml", b"scoring:\n  bootstrap: many\n")
 write(Y, "nul-byte.yaml", b"seed: 1\x00\n")
