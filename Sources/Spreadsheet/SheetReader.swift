@@ -77,27 +77,41 @@ public final class SheetReader {
     /// inflating runs on a thread of its own, a few chunks ahead of the scan.
     static func scan<H: XMLHandler>(_ part: String, in archive: ZipArchive, limits: Limits, into handler: inout H) throws {
         guard let entry = archive.entries[part] else { throw SpreadsheetError.missingPart(part) }
-        let scanner = XMLScanner(part: part)
         let limit = limits.bytes(compressed: Int(entry.compressedSize))
         let chunks = InflatedChunks(archive: archive, entry: entry)
         defer { chunks.stop() }
-        var carry: [UInt8] = []
         var total = 0
-        var first = true
-        while let data = try chunks.next(part: part) {
+        try feed(part, maximumTokenBytes: limits.maximumTokenBytes, into: &handler) { carry in
+            guard let data = try chunks.next(part: part) else { return false }
             total += data.count
             if total > limit { throw SpreadsheetError.expandsTooFar(part: part, limit: limit) }
             carry.append(contentsOf: data)
-            if first {
-                first = false
-                try Self.checkEncoding(&carry, part: part)
+            return true
+        }
+    }
+
+    /// Hands a part's bytes to the scanner as `appendNext` adds them to the
+    /// carry (false at the end): a token cut by a chunk's end waits there for
+    /// the bytes that follow.
+    static func feed<H: XMLHandler>(_ part: String, maximumTokenBytes: Int, into handler: inout H,
+                                    appendNext: (inout [UInt8]) throws -> Bool) throws {
+        let scanner = XMLScanner(part: part)
+        var carry: [UInt8] = []
+        var encodingChecked = false
+        while try appendNext(&carry) {
+            // The byte-order mark is three bytes: wait for them.
+            if !encodingChecked && carry.count >= 3 {
+                encodingChecked = true
+                try checkEncoding(&carry, part: part)
             }
+            guard encodingChecked else { continue }
             let used = try carry.withUnsafeBufferPointer { try scanner.scan($0, final: false, into: &handler) }
             carry.removeFirst(used)
-            if carry.count > limits.maximumTokenBytes {
-                throw SpreadsheetError.malformed(part: part, reason: "a tag or text longer than \(limits.maximumTokenBytes / 1_048_576) MiB")
+            if carry.count > maximumTokenBytes {
+                throw SpreadsheetError.malformed(part: part, reason: "a tag or text longer than \(maximumTokenBytes / 1_048_576) MiB")
             }
         }
+        if !encodingChecked { try checkEncoding(&carry, part: part) }
         _ = try carry.withUnsafeBufferPointer { try scanner.scan($0, final: true, into: &handler) }
     }
 
@@ -293,15 +307,12 @@ extension SheetReader {
     }
 
     static func scan<H: XMLHandler>(_ bytes: [UInt8], part: String, chunk: Int, into handler: inout H) throws {
-        let scanner = XMLScanner(part: part)
-        var carry: [UInt8] = []
         var i = 0
-        while i < bytes.count {
+        try feed(part, maximumTokenBytes: Limits().maximumTokenBytes, into: &handler) { carry in
+            guard i < bytes.count else { return false }
             carry.append(contentsOf: bytes[i..<min(bytes.count, i + max(1, chunk))])
             i += max(1, chunk)
-            let used = try carry.withUnsafeBufferPointer { try scanner.scan($0, final: false, into: &handler) }
-            carry.removeFirst(used)
+            return true
         }
-        _ = try carry.withUnsafeBufferPointer { try scanner.scan($0, final: true, into: &handler) }
     }
 }

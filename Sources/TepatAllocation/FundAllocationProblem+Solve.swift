@@ -55,9 +55,7 @@ extension FundAllocationProblem {
         // exported (--export-mps) holds the plan it reports.
         if let best { master.include(best, self) }
         if master.program.columnCount <= settings.provingColumns { prove(&master, settings, &solve, best: &best) }
-        guard let best else {
-            throw AllocationError.infeasible("no plan in whole households meets every floor, though one in parts of households does:\n" + explainInfeasibility())
-        }
+        guard let best else { throw AllocationError.infeasible(wholeHouseholdShortfall(plans[0])) }
         solve.rows = master.program.rowCount
         solve.columns = master.program.columnCount
         solve.lpIterations = relaxation.iterations

@@ -139,4 +139,18 @@ public struct FundAllocationProblem: Sendable {
         }
         return messages.isEmpty ? "the constraints cannot all hold (no floor is the cause; check village caps)" : messages.joined(separator: "\n")
     }
+
+    /// Why floors that parts of households meet fail in whole ones: the
+    /// villages the plan in whole households leaves short, with what it reaches.
+    func wholeHouseholdShortfall(_ plan: PlanState) -> String {
+        let short = villageCodes.indices.filter { plan.villageFunds[$0] < floors[$0] }
+        var lines = ["no plan in whole households meets every floor, though one in parts of households does; the nearest leaves \(short.count) \(short.count == 1 ? "village" : "villages") short:"]
+        for v in short.prefix(10) {
+            let code = RegionCode(value: villageCodes[v], level: .village)?.description ?? String(villageCodes[v])
+            lines.append("floor \(floorReasons[v]) for \(villageNames[v]) (\(code)): Rp \(Rupiah.format(plan.villageFunds[v])) reached in whole households")
+        }
+        if short.count > 10 { lines.append("… and \(short.count - 10) more") }
+        lines.append("Each reached household's program is paid in full; lower these floors to what is reached, or let the funders give these villages more (budgets, max_share_per_village, their kecamatan).")
+        return lines.joined(separator: "\n")
+    }
 }

@@ -226,6 +226,29 @@ final class FundAllocationTests: XCTestCase {
         }
     }
 
+    /// A floor that one and a half households meet, but one household falls
+    /// short of and two exceed the budget: feasible in parts of households,
+    /// not in whole ones. The message names the village and what whole
+    /// households reach (it used to say "missing Rp 0 at least").
+    func testAFloorOnlyPartsOfHouseholdsMeetNamesWhatWholeOnesReach() {
+        let program = FundAllocationProblem.Program(id: "RTLH", pillar: "housing", unitCost: 20_000_000, deprivation: .housing, uplift: 45)
+        let funder = FundAllocationProblem.Funder(id: "BAZNAS", name: "Baznas", kind: "zakat", budget: 30_000_000, pillars: ["housing"], maxSharePerVillage: 1)
+        let h = outcomes(village: [0, 0, 0], members: [3, 3, 3], mean: Array(repeating: log(80), count: 3), sd: Array(repeating: 0.3, count: 3))
+        var flags = Deprivation.allCases.map { _ in [false, false, false] }
+        flags[0] = [true, true, true]
+        var p = FundAllocationProblem(funders: [funder], programs: [program], villageCodes: [3514012003], villageNames: ["Sumberrejo"], households: h, deprivationFlags: flags)
+        p.floors = [30_000_000]
+        p.floorReasons = ["sangat_tertinggal ≥ Rp 30,000,000"]
+        XCTAssertThrowsError(try p.solve()) { error in
+            XCTAssertEqual("\(error)", """
+                the allocation scenario is infeasible:
+                no plan in whole households meets every floor, though one in parts of households does; the nearest leaves 1 village short:
+                floor sangat_tertinggal ≥ Rp 30,000,000 for Sumberrejo (35.14.01.2003): Rp 20,000,000 reached in whole households
+                Each reached household's program is paid in full; lower these floors to what is reached, or let the funders give these villages more (budgets, max_share_per_village, their kecamatan).
+                """)
+        }
+    }
+
     /// Marginal values are the bound's budget duals: 0 for a budget that does
     /// not bind; for one that binds, the gain per rupiah of the household the
     /// LP reaches in part (identical households, so the rate of any of them).
