@@ -11,7 +11,10 @@ extension FundAllocationProblem {
     ///    next program adds most per rupiah, while money is left (the greedy
     ///    rule, continued from this plan). Floors are met before the other
     ///    villages are paid: the LP spends every budget, so a floor village
-    ///    that rounding left short would otherwise find no money left.
+    ///    that rounding left short would otherwise find no money left;
+    /// 4. exchanges (PlanState+Exchange) put the remnants of every budget
+    ///    together for valuable programs, and the greedy rule spends what
+    ///    they free.
     func rounded(_ master: AllocationMaster, _ x: [Double]) -> PlanState {
         let count = programs.count
         var waiting: [Int: [Int]] = [:]  // (v·J + j) → households to pay for
@@ -33,8 +36,16 @@ extension FundAllocationProblem {
             payWaiting(&waiting, floored: floored, &state)
             if floored { meetFloors(&state) }
         }
-        Baselines.greedy(self, &state)
+        polish(&state)
         return state
+    }
+
+    /// The greedy rule spends what is left, exchanges gather the remnants for
+    /// valuable programs, and the greedy rule spends what they free.
+    func polish(_ state: inout PlanState) {
+        Baselines.greedy(self, &state)
+        state.improveByExchanges()
+        Baselines.greedy(self, &state)
     }
 
     /// Households of whole LP bundles not yet paid: another funder who may

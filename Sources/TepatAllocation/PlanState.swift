@@ -39,8 +39,16 @@ struct PlanState {
     func canPay(_ f: Int, village v: Int, program j: Int) -> Bool {
         let c = p.programs[j].unitCost
         return p.funds(f, program: j) && p.funds(f, village: v) && budget[f] >= c
-            && p.funders[f].villageLimit - given[f * p.villageCodes.count + v] >= c
-            && villageFunds[v] + c <= (p.villageCap ?? .max)
+            && room(f, village: v) >= c && villageFunds[v] + c <= (p.villageCap ?? .max)
+    }
+
+    /// What funder f may still give village v under its share limit.
+    func room(_ f: Int, village v: Int) -> Int64 { p.funders[f].villageLimit - given[f * p.villageCodes.count + v] }
+
+    /// What taking beneficiary i's program back would lose.
+    func loss(_ i: Int) -> Double {
+        let b = beneficiaries[i], u = uplift[b.household]!
+        return p.households.gain(b.household, uplift: u) - p.households.gain(b.household, uplift: u - p.programs[b.program].uplift)
     }
 
     mutating func give(_ h: Int, program j: Int, funder f: Int) {
@@ -54,6 +62,25 @@ struct PlanState {
         villageFunds[v] += c
         beneficiaries.append(.init(household: h, program: j, funder: f))
     }
+
+    /// Beneficiary i's program given back: its money returns to its funder.
+    mutating func takeBack(_ i: Int) {
+        objective -= loss(i)
+        let b = beneficiaries.remove(at: i), j = b.program, c = p.programs[j].unitCost, v = p.households.village[b.household]
+        uplift[b.household]! -= p.programs[j].uplift
+        served[b.household]!.remove(p.programs[j].deprivation)
+        budget[b.funder] += c
+        given[b.funder * p.villageCodes.count + v] -= c
+        villageFunds[v] -= c
+    }
+
+    /// Beneficiary i paid by funder g instead: the plan's outcome is the same.
+    mutating func hand(_ i: Int, to g: Int) {
+        let b = beneficiaries[i], c = p.programs[b.program].unitCost, v = p.households.village[b.household]
+        budget[b.funder] += c
+        given[b.funder * p.villageCodes.count + v] -= c
+        budget[g] -= c
+        given[g * p.villageCodes.count + v] += c
+        beneficiaries[i].funder = g
+    }
 }
-
-
