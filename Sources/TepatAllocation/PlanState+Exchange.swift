@@ -53,9 +53,10 @@ extension PlanState {
         for v in p.segments.indices {
             for j in p.programs.indices {
                 var taken = 0
-                for s in p.segments[v][j] where taken < 3 && !has(s.household, program: j) {
+                for s in p.segments[v][j] where !has(s.household, program: j) {
                     list.append((rate(s.household, program: j), s.household, j))
                     taken += 1
+                    if taken == 3 { break }
                 }
             }
         }

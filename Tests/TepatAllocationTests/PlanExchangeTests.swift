@@ -37,24 +37,56 @@ extension FundAllocationTests {
     }
 
     /// On random scenarios of 30 households with floors, caps and shares,
-    /// exchanges never lose outcome and break no constraint.
+    /// exchanges never lose outcome, break no constraint, and take no village
+    /// below its floor (or below what it had, where the greedy plan left it short).
     func testExchangesKeepEveryConstraintAndNeverLose() {
         var rng = NormalSampler(seed: 41, stream: 6)
-        var gained = 0, checked = 0
+        var gained = 0, floored = 0
         for instance in 0..<60 {
             let p = randomProblem(&rng, households: 30)
-            guard p.floors.allSatisfy({ $0 == 0 }) else { continue }
             var state = PlanState(p)
             Baselines.greedy(p, &state)
-            let before = state.objective
+            let before = state.objective, fundsBefore = state.villageFunds
             state.improveByExchanges()
             Baselines.greedy(p, &state)
             XCTAssertGreaterThanOrEqual(state.objective, before - 1e-12, "instance \(instance)")
-            assertFeasible(p, state.beneficiaries, objective: state.objective, flags: flagsOf(p), "instance \(instance)")
+            for v in p.villageCodes.indices {
+                XCTAssertGreaterThanOrEqual(state.villageFunds[v], min(fundsBefore[v], p.floors[v]), "instance \(instance), village \(v)")
+            }
+            var unfloored = p
+            unfloored.floors = p.floors.map { _ in 0 }
+            assertFeasible(unfloored, state.beneficiaries, objective: state.objective, flags: flagsOf(p), "instance \(instance)")
             if state.objective > before + 1e-9 { gained += 1 }
-            checked += 1
+            if p.floors.contains(where: { $0 > 0 }) { floored += 1 }
         }
-        XCTAssertGreaterThan(checked, 20)
+        XCTAssertGreaterThan(floored, 5)
         XCTAssertGreaterThan(gained, 0, "some greedy plans leave remnants an exchange can use")
+    }
+
+    /// One funder, Rp 6. Village Satu's household a has a Rp 3 health program
+    /// worth little; Dua's X would gain much from a Rp 5 housing program.
+    /// Without a floor, the exchange takes a's program back to pay X's; with
+    /// a floor of Rp 3 in Satu, it may not.
+    func testAnExchangeTakesNoVillageBelowItsFloor() {
+        let programs = [
+            FundAllocationProblem.Program(id: "RTLH", pillar: "housing", unitCost: 5, deprivation: .housing, uplift: 15),
+            FundAllocationProblem.Program(id: "JKN", pillar: "health", unitCost: 3, deprivation: .health, uplift: 2),
+        ]
+        let funder = FundAllocationProblem.Funder(id: "F1", name: "F1", kind: "apbd", budget: 6, pillars: ["housing", "health"])
+        let h = outcomes(village: [0, 1], members: [1, 1], mean: [log(90), log(55)], sd: [0.2, 0.2])
+        var flags = Deprivation.allCases.map { _ in [false, false] }
+        flags[Deprivation.allCases.firstIndex(of: .health)!] = [true, false]
+        flags[Deprivation.allCases.firstIndex(of: .housing)!] = [false, true]
+        var p = FundAllocationProblem(funders: [funder], programs: programs, villageCodes: [3514012001, 3514022001], villageNames: ["Satu", "Dua"],
+                                      households: h, deprivationFlags: flags)
+        for floor in [Int64(0), 3] {
+            p.floors[0] = floor
+            var state = PlanState(p)
+            state.give(0, program: 1, funder: 0)
+            state.improveByExchanges()
+            let served = state.beneficiaries.map { [$0.household, $0.program] }
+            XCTAssertEqual(served, floor == 0 ? [[1, 0]] : [[0, 1]], "floor \(floor)")
+            XCTAssertGreaterThanOrEqual(state.villageFunds[0], floor)
+        }
     }
 }
