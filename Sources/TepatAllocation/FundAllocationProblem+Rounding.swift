@@ -63,7 +63,7 @@ extension FundAllocationProblem {
 
     /// Villages below their floor: the best next household programs there,
     /// until the floor is met or nobody may pay.
-    private func meetFloors(_ state: inout PlanState) {
+    func meetFloors(_ state: inout PlanState) {
         var next = segments.map { $0.map { _ in 0 } }
         for v in villageCodes.indices where floors[v] > state.villageFunds[v] {
             while state.villageFunds[v] < floors[v] {

@@ -84,6 +84,22 @@ public struct FundAllocationProblem: Sendable {
         floorReasons = Array(repeating: "", count: villageCodes.count)
     }
 
+    /// The same funders, programs, villages and limits with other households:
+    /// `eligible[v][j]` lists the households (indices into `outcomes`) of
+    /// village v that program j may reach.
+    func replacingHouseholds(_ outcomes: HouseholdOutcomes, eligible: [[[Int]]]) -> FundAllocationProblem {
+        var copy = self
+        copy.households = outcomes
+        copy.segments = eligible.map { lists in
+            lists.enumerated().map { j, list in
+                list.map { Segment(household: $0, benefit: outcomes.gain($0, uplift: programs[j].uplift)) }
+                    .filter { $0.benefit > 1e-12 }
+                    .sorted { $0.benefit != $1.benefit ? $0.benefit > $1.benefit : $0.household < $1.household }
+            }
+        }
+        return copy
+    }
+
     public func funds(_ f: Int, village v: Int) -> Bool {
         funders[f].kecamatan.isEmpty || funders[f].kecamatan.contains(villageCodes[v] / 10_000)
     }

@@ -15,6 +15,8 @@ public struct VillageOutcomes: Sendable {
     public var householdsReached: [Int]
     /// Persons in the scored households.
     public var persons: Double
+    /// The plan under the model's replicates, when there are any.
+    public var robustness: PlanRobustness? = nil
 
     public init(problem: FundAllocationProblem, plan: FundAllocation) {
         let h = problem.households, v = problem.villageCodes.count

@@ -32,7 +32,10 @@ extension PlanRun {
             clock.lap("allocation_setup")
             let plan = try problem.solve()
             clock.lap("allocation_solve")
+            let robustness = try robustness(of: plan, problem, result)
+            clock.lap("allocation_replicates")
             decisions.outcomes = VillageOutcomes(problem: problem, plan: plan)
+            decisions.outcomes?.robustness = robustness
             decisions.baselines = Baselines.objectives(problem: problem, poorPersons: result.measures.poorPersons,
                                                        idmStatus: result.villages.idmStatus)
             if let path = allocation.exportMPS { try MPSFile.write(plan.model, name: "TEPAT_ALLOCATION", to: path) }
@@ -41,5 +44,17 @@ extension PlanRun {
             clock.lap("allocation_report")
         }
         return decisions
+    }
+
+    /// The plan under the model's replicates (none with the asset index or
+    /// without replicates).
+    private func robustness(of plan: FundAllocation, _ problem: FundAllocationProblem, _ result: ScoringResult) throws -> PlanRobustness? {
+        guard let predictor = result.replicates, predictor.count > 0 else { return nil }
+        var settings = PlanRobustness.Settings()
+        settings.threads = options.threads
+        return try PlanRobustness(problem: problem, plan: plan, replicates: predictor.count,
+                                  settings: settings) { households, replicates in
+            try predictor.predict(result.registry, households: households, replicates: replicates)
+        }
     }
 }

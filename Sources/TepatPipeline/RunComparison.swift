@@ -16,6 +16,8 @@ public struct RunComparison {
         public var fundsA: Int64, fundsB: Int64
         /// Expected P0 after the allocation (before it when a run did not allocate).
         public var p0A: Double?, p0B: Double?
+        /// Share of replicates whose re-plan funds the village (villages_after.csv), when a run has it.
+        public var pFundedA: Double?, pFundedB: Double?
 
         public var rankChange: Int? { rankA.flatMap { a in rankB.map { $0 - a } } }
         public var fundsChange: Int64 { fundsB - fundsA }
@@ -53,7 +55,8 @@ public struct RunComparison {
         villages = codes.map { code in
             let x = ra[code], y = rb[code]
             return Village(code: code, name: x?.name ?? y!.name, kecamatan: x?.kecamatan ?? y!.kecamatan,
-                           rankA: x?.rank, rankB: y?.rank, fundsA: x?.funds ?? 0, fundsB: y?.funds ?? 0, p0A: x?.p0, p0B: y?.p0)
+                           rankA: x?.rank, rankB: y?.rank, fundsA: x?.funds ?? 0, fundsB: y?.funds ?? 0, p0A: x?.p0, p0B: y?.p0,
+                           pFundedA: x?.pFunded, pFundedB: y?.pFunded)
         }
         let fa = try Self.funderTable(a), fb = try Self.funderTable(b)
         var ids = fa.order
@@ -69,12 +72,24 @@ public struct RunComparison {
         }
         figures.append(Figure(name: "villages funded", a: String(villages.filter { $0.fundsA > 0 }.count),
                               b: String(villages.filter { $0.fundsB > 0 }.count)))
+        figures += Self.certainty(villages)
         if let ha = try Self.beneficiaryHouseholds(a), let hb = try Self.beneficiaryHouseholds(b) {
             let both = ha.intersection(hb).count
             figures.append(Figure(name: "beneficiary households in both plans", a: String(both), b: String(both)))
             figures.append(Figure(name: "beneficiary households in this plan only", a: String(ha.count - both), b: String(hb.count - both)))
         }
         scenarioChanges = try Self.scenarioDifferences(a, b)
+    }
+
+    /// How many villages each run funds in at least 90% of its replicates,
+    /// and in 30–70% ("—" for a run without p_funded).
+    static func certainty(_ villages: [Village]) -> [Figure] {
+        [("villages funded in ≥ 90% of replicates", 0.9...1.0), ("villages funded in 30–70% of replicates", 0.3...0.7)].map { name, range in
+            func count(_ share: (Village) -> Double?) -> String {
+                villages.contains { share($0) != nil } ? String(villages.filter { share($0).map(range.contains) ?? false }.count) : "—"
+            }
+            return Figure(name: name, a: count(\.pFundedA), b: count(\.pFundedB))
+        }
     }
 
     /// The `n` villages that changed most by `measure`, largest change first
@@ -89,6 +104,8 @@ public struct RunComparison {
         ("allocation objective (persons × P2)", ["allocation", "objective"]),
         ("allocation bound", ["allocation", "bound"]),
         ("allocation gap", ["allocation", "gap"]),
+        ("allocation outcome, mean over replicates", ["allocation", "outcome_mean"]),
+        ("allocation outcome, 90% interval over replicates", ["allocation", "outcome_interval"]),
         ("objective measure", ["allocation", "objective_measure"]),
         ("spent (Rp)", ["allocation", "spent_rp"]),
         ("budget (Rp)", ["allocation", "budget_rp"]),
@@ -116,7 +133,7 @@ public struct RunComparison {
         return Set(table.rows.map { $0[id] })
     }
 
-    struct VillageRow { var name: String; var kecamatan: String; var rank: Int; var funds: Int64; var p0: Double? }
+    struct VillageRow { var name: String; var kecamatan: String; var rank: Int; var funds: Int64; var p0: Double?; var pFunded: Double? = nil }
 
     static func villageTable(_ dir: String) throws -> [String: VillageRow] {
         let rankings = try CSVReader.records(path: (dir as NSString).appendingPathComponent("rankings.csv"))
@@ -137,6 +154,7 @@ public struct RunComparison {
                 for r in after.rows where rows[r[code]] != nil {
                     rows[r[code]]!.funds = Int64(r[funds]) ?? 0
                     rows[r[code]]!.p0 = Double(r[p0])
+                    rows[r[code]]!.pFunded = a["p_funded"].flatMap { Double(r[$0]) }
                 }
             }
         }
@@ -177,6 +195,7 @@ public struct RunComparison {
         switch node {
         case let n as NSNumber: return n.stringValue
         case let s as String: return s
+        case let list as [NSNumber]: return "[" + list.map(\.stringValue).joined(separator: ", ") + "]"
         default: return "—"
         }
     }

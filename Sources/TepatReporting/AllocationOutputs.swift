@@ -59,6 +59,7 @@ public enum AllocationOutputs {
     public static func writeVillagesAfter(_ outcomes: VillageOutcomes, villages: VillageList, order: [Int], to path: String) throws {
         let w = try CSVWriter(path: path, header: [
             "kode_desa", "funds_rp", "p0_before", "p0_after", "p1_before", "p1_after", "p2_before", "p2_after", "nama_desa", "households_reached",
+            "p_funded",
         ])
         for v in order {
             w.text(villages.codes[v].description); w.integer(outcomes.funds[v])
@@ -66,6 +67,8 @@ public enum AllocationOutputs {
             w.number(outcomes.before[v].p1, decimals: 9); w.number(outcomes.after[v].p1, decimals: 9)
             w.number(outcomes.before[v].p2, decimals: 9); w.number(outcomes.after[v].p2, decimals: 9)
             w.text(villages.names[v]); w.integer(Int64(outcomes.householdsReached[v]))
+            // Empty without replicates: nothing says how sure the funding is.
+            if let robustness = outcomes.robustness { w.number(robustness.pFunded[v], decimals: 4) } else { w.empty() }
             try w.endRow()
         }
         try w.close()

@@ -149,6 +149,7 @@ public enum RunSummary {
             ("p2_before", .number(outcomes.overallBefore.p2)), ("p2_after", .number(outcomes.overallAfter.p2)),
             ("households_reached", .integer(plan.householdsReached)),
             ("programs_delivered", .integer(plan.beneficiaries.count)),
+        ] + robustness(outcomes.robustness) + [
             ("solver", .object([
                 ("method", .string("LP relaxation over household bundles by column generation (COIN-OR Clp), then "
                     + (plan.solve.branchAndBound ? "branch and cut from its rounding (COIN-OR Cbc)" : "rounding of its optimum to whole households"))),
@@ -157,6 +158,19 @@ public enum RunSummary {
                 ("proven_optimal", .bool(plan.solve.provenOptimal)),
             ])),
         ])
+    }
+
+    /// The plan's outcome over the model's replicates, and how many replicates
+    /// were re-planned for villages_after.csv's p_funded.
+    static func robustness(_ r: PlanRobustness?) -> [(String, JSON)] {
+        guard let r else { return [] }
+        return [
+            ("outcome_interval", .array([.number(r.outcomeLow, decimals: 9), .number(r.outcomeHigh, decimals: 9)])),
+            ("outcome_mean", .number(r.outcomeMean, decimals: 9)),
+            ("outcome_replicates", .integer(r.replicates)),
+            ("p_funded_replicates", .integer(r.replanned)),
+            ("p_funded_agreement", .number(r.agreement, decimals: 4)),
+        ]
     }
 
     /// What timings.json says of the machine besides the stages.

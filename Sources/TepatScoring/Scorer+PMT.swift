@@ -8,9 +8,11 @@ extension Scorer {
     ) throws -> Welfare {
         guard options.strata == .urbanRural else {
             let fitted = try pmtPass(survey: survey, registry: registry, villages: villages, options: options, stream: 0, clock: clock)
-            return Welfare(pass: fitted.pass, models: [StratumModel(name: "all", pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance, contributions: fitted.contributions)])
+            return Welfare(pass: fitted.pass, models: [StratumModel(name: "all", pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance, contributions: fitted.contributions)],
+                           replicates: ReplicatePredictor(strata: [fitted.replicates]))
         }
         var welfare = Welfare(pass: .empty(households: registry.count, villages: villages.count, replicates: max(0, options.bootstrap)))
+        var strata: [ReplicatePredictor.Stratum] = []
         for (name, urban) in [("urban", true), ("rural", false)] {
             let stratum = survey.stratum(urban: urban)
             let registryRows = (0..<registry.count).filter { registry.isUrban[$0] == urban }
@@ -26,7 +28,9 @@ extension Scorer {
             }
             welfare.models.append(StratumModel(name: name, pmt: fitted.pmt, smallArea: fitted.smallArea, pooled: fitted.pooled, balance: fitted.balance, contributions: fitted.contributions))
             welfare.pass.scatter(fitted.pass, rows: registryRows)
+            strata.append(fitted.replicates.of(urban: urban))
         }
+        welfare.replicates = ReplicatePredictor(strata: strata)
         return welfare
     }
 
@@ -48,7 +52,7 @@ extension Scorer {
         clock.lap("pmt")
         let pass = try second.pass.run(registry)
         return PMTFit(pass: pass, pmt: second.pmt, smallArea: second.smallArea, pooled: second.pooled, balance: second.balance,
-                      contributions: second.contributions)
+                      contributions: second.contributions, replicates: second.replicates)
     }
 
     /// One stratum's model and its predictions of the registry.
@@ -59,5 +63,6 @@ extension Scorer {
         let pooled: [PooledLevel]
         let balance: [CovariateBalance]
         let contributions: WelfareContributions
+        let replicates: ReplicatePredictor.Stratum
     }
 }

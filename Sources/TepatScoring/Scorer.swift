@@ -40,7 +40,8 @@ public enum Scorer {
             ranking: ranked.ranking, models: welfare.models, assetIndexExplainedShare: welfare.explainedShare,
             registry: registry, deprivationFlags: deprivationFlags,
             accuracy: accuracy, timings: clock.laps, overall: overall.mean.benchmarked(ranked.benchmark), overallPoorPersons: ranked.measures.poorPersons.reduce(0, +),
-            householdCount: registry.count, benchmark: ranked.benchmark)
+            householdCount: registry.count, benchmark: ranked.benchmark,
+            replicates: options.bootstrap > 0 ? welfare.replicates : nil)
     }
 
     /// Every registry household's predictive distribution and replicates, with
@@ -49,6 +50,8 @@ public enum Scorer {
         var pass: RegistryPass.Output
         var models: [StratumModel] = []
         var explainedShare: Double? = nil
+        /// The model's replicate draws (none with the asset index).
+        var replicates: ReplicatePredictor? = nil
     }
 
     /// Deciles on predicted welfare (ties by household_id) and the expected FGT

@@ -137,6 +137,9 @@ public struct ScoringResult: Sendable {
     public var householdCount: Int
     /// How the villages' P0 was scaled to an official figure, when it was.
     public var benchmark: P0Benchmark? = nil
+    /// The model's replicate draws, to evaluate a plan under each (nil with
+    /// the asset index, without replicates, and in a streamed run).
+    public var replicates: ReplicatePredictor? = nil
 }
 
 extension ScoringResult {

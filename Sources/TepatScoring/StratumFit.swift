@@ -79,7 +79,8 @@ struct StratumFirstStage {
             seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
         return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled,
                                   balance: CovariateBalance.compare(base, design: design, weights: survey.weights, registry: sums),
-                                  contributions: WelfareContributions(encoder: base, coefficients: nested.coefficients, registry: sums))
+                                  contributions: WelfareContributions(encoder: base, coefficients: nested.coefficients, registry: sums),
+                                  replicates: .init(urban: nil, encoder: encoder, beta: draws.beta, eta: draws.eta, sigmaEps: draws.sigmaEps))
     }
 }
 
@@ -92,6 +93,7 @@ struct StratumSecondStage {
     let pooled: [PooledLevel]
     let balance: [CovariateBalance]
     let contributions: WelfareContributions
+    let replicates: ReplicatePredictor.Stratum
 }
 
 /// Per-village sums of the first-stage index over the registry: ELL's contextual

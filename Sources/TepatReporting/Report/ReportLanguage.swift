@@ -143,6 +143,7 @@ enum Label {
     case modelFit, model, accuracy, term, value
     case spent, of, p0Change, p2Change, betterThanBest
     case householdsReached, beneficiaries, beneficiariesNote, funds, programsHeader, gapNote
+    case outcomeIntervalNote, fundedCertainty, fundedCertaintyNote, pFunded, coinTossNone
     case verification, verificationNote, likelyExcluded, likelyIncluded, households
     case quadrant, quadrantNote, quadrantVillages, quadrantKecamatan, quadrantI, quadrantII, quadrantIII, quadrantIV, poorAxis, p0Axis, quadrantCount, quadrantName
     case rpkd, rpkdNote, rpkdProfile, rpkdLocations, rpkdPrograms, rpkdNeed, persons
@@ -241,6 +242,11 @@ enum Label {
         case .funds: return "Dana"
         case .programsHeader: return "Rumah tangga"
         case .gapNote: return "Tidak ada rencana yang dapat menurunkan {measure} lebih dari {bound} (batas atas terbukti); rencana ini berjarak {gap} darinya."
+        case .outcomeIntervalNote: return "Model kesejahteraan ini hasil estimasi dari survei; pada {n} replikasi parameternya, rencana yang sama menurunkan {measure} rata-rata {mean}, dan antara {low} dan {high} pada 90% replikasi."
+        case .fundedCertainty: return "Desa yang pasti didanai dan yang untung-untungan"
+        case .fundedCertaintyNote: return "Rencana disusun ulang pada {n} replikasi model (aturan serakah, yang pada nilai estimasi mendanai desa yang sama dengan rencana ini pada {agreement} desa). {sure} desa didanai pada sedikitnya 90% replikasi, {never} desa pada paling banyak 10%, dan {toss} desa pada 30–70%: desa-desa di bawah ini, yang patut dilihat dua kali."
+        case .pFunded: return "Didanai pada replikasi"
+        case .coinTossNone: return "Tidak ada desa yang didanai pada 30–70% replikasi."
         }
     }
 
@@ -338,6 +344,11 @@ enum Label {
         case .funds: return "Funds"
         case .programsHeader: return "Households"
         case .gapNote: return "No plan can lower {measure} by more than {bound} (a proven bound); this plan is within {gap} of it."
+        case .outcomeIntervalNote: return "The welfare model is estimated from a survey; under {n} replicates of its parameters the same plan lowers {measure} by {mean} on average, and by {low} to {high} in 90% of them."
+        case .fundedCertainty: return "Villages funded for sure, and coin tosses"
+        case .fundedCertaintyNote: return "The plan was made anew under {n} replicates of the model (by the greedy rule, which at the estimates funds the same villages as this plan in {agreement} of them). {sure} villages are funded in at least 90% of replicates, {never} in at most 10%, and {toss} in 30–70%: those below, worth a second look."
+        case .pFunded: return "Funded in replicates"
+        case .coinTossNone: return "No village is funded in 30–70% of replicates."
         }
     }
 }

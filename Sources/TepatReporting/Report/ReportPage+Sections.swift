@@ -169,9 +169,39 @@ extension ReportPage {
         }
         let gap = t(.gapNote).replacingOccurrences(of: "{bound}", with: t.decimal(a.plan.bound, decimals: 1))
             .replacingOccurrences(of: "{gap}", with: t.percent(a.plan.gap, decimals: 2))
-        body += section(t(.baselines), baselines + "</tbody></table><p class=\"muted\">\(SVG.escape(gap))</p>", id: "baselines")
+        var interval = ""
+        if let r = a.outcomes.robustness {
+            interval = t(.outcomeIntervalNote).replacingOccurrences(of: "{n}", with: String(r.replicates))
+                .replacingOccurrences(of: "{mean}", with: t.decimal(r.outcomeMean, decimals: 1))
+                .replacingOccurrences(of: "{low}", with: t.decimal(r.outcomeLow, decimals: 1))
+                .replacingOccurrences(of: "{high}", with: t.decimal(r.outcomeHigh, decimals: 1))
+            interval = "<p class=\"muted\">\(SVG.escape(interval))</p>"
+        }
+        body += section(t(.baselines), baselines + "</tbody></table><p class=\"muted\">\(SVG.escape(gap))</p>" + interval, id: "baselines")
         body += beneficiariesSection(c, a.problem, a.plan, a.outcomes, t)
+        body += fundedCertaintySection(c, a.outcomes, t)
         return body
+    }
+
+    /// How many villages the re-plans under the replicates fund for sure, and
+    /// the ones they fund about half the time.
+    static func fundedCertaintySection(_ c: ReportContent, _ outcomes: VillageOutcomes, _ t: ReportText) -> String {
+        guard let r = outcomes.robustness else { return "" }
+        let v = c.result.villages
+        let count = { (range: ClosedRange<Double>) in String(r.pFunded.filter(range.contains).count) }
+        let note = t(.fundedCertaintyNote).replacingOccurrences(of: "{n}", with: String(r.replanned))
+            .replacingOccurrences(of: "{agreement}", with: t.percent(r.agreement, decimals: 1))
+            .replacingOccurrences(of: "{sure}", with: count(0.9...1)).replacingOccurrences(of: "{never}", with: count(0...0.1))
+            .replacingOccurrences(of: "{toss}", with: count(0.3...0.7))
+        let tosses = v.codes.indices.filter { (0.3...0.7).contains(r.pFunded[$0]) }
+            .sorted { (abs(r.pFunded[$0] - 0.5), v.codes[$0].value) < (abs(r.pFunded[$1] - 0.5), v.codes[$1].value) }.prefix(c.rankingRows)
+        guard !tosses.isEmpty else { return section(t(.fundedCertainty), "<p>\(SVG.escape(note))</p><p class=\"note\">\(SVG.escape(t(.coinTossNone)))</p>", id: "funded-certainty") }
+        var table = "<table><thead><tr><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.funds))</th><th>\(t(.pFunded))</th></tr></thead><tbody>"
+        for village in tosses {
+            table += "<tr><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
+            table += "<td class=\"n\">\(t.rupiah(outcomes.funds[village]))</td><td class=\"n\">\(t.percent(r.pFunded[village], decimals: 0))</td></tr>"
+        }
+        return section(t(.fundedCertainty), "<p>\(SVG.escape(note))</p>" + table + "</tbody></table>", id: "funded-certainty")
     }
 
     /// Households reached per program in the villages receiving most.
@@ -184,11 +214,14 @@ extension ReportPage {
             .sorted { (outcomes.funds[$0], v.codes[$1].value) > (outcomes.funds[$1], v.codes[$0].value) }.prefix(c.rankingRows)
         var table = "<table><thead><tr><th>\(t(.village))</th><th>\(t(.kecamatan))</th><th>\(t(.funds))</th><th>\(t(.programsHeader))</th>"
         // Program ids such as AIR_BERSIH may break after their underscores, so the table fits the page.
-        table += used.map { "<th>\(SVG.escape(p.programs[$0].id).replacingOccurrences(of: "_", with: "_<wbr>"))</th>" }.joined() + "</tr></thead><tbody>"
+        table += used.map { "<th>\(SVG.escape(p.programs[$0].id).replacingOccurrences(of: "_", with: "_<wbr>"))</th>" }.joined()
+        table += (outcomes.robustness == nil ? "" : "<th>\(t(.pFunded))</th>") + "</tr></thead><tbody>"
         for village in shown {
             table += "<tr><td>\(SVG.escape(v.names[village]))</td><td>\(SVG.escape(v.kecamatanNames[village]))</td>"
             table += "<td class=\"n\">\(t.rupiah(outcomes.funds[village]))</td><td class=\"n\">\(outcomes.householdsReached[village])</td>"
-            table += used.map { "<td class=\"n\">\(count[village][$0] > 0 ? String(count[village][$0]) : "")</td>" }.joined() + "</tr>"
+            table += used.map { "<td class=\"n\">\(count[village][$0] > 0 ? String(count[village][$0]) : "")</td>" }.joined()
+            table += outcomes.robustness.map { "<td class=\"n\">\(t.percent($0.pFunded[village], decimals: 0))</td>" } ?? ""
+            table += "</tr>"
         }
         return section(t(.beneficiaries), "<p>\(SVG.escape(t(.beneficiariesNote)))</p>" + table + "</tbody></table>", id: "beneficiaries")
     }

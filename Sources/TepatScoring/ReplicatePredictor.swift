@@ -1,0 +1,58 @@
+import Foundation
+import LinearAlgebra
+
+/// The replicate draws of a fitted model, kept so that what depends on the
+/// households' welfare (a plan's outcome, which villages a plan funds) can be
+/// evaluated under each replicate as well as under the estimates. Under
+/// replicate b, household h's log welfare is N(x_h β*_b + η*_{v,b}, σ*²_{ε,b}):
+/// the parameters are the draw's, and the household's own error is normal
+/// with the draw's variance (the registry pass draws it from the survey's
+/// residuals; a closed form needs a distribution).
+public struct ReplicatePredictor: Sendable {
+    /// One stratum's encoder and draws; `urban` nil when one model serves all.
+    struct Stratum: Sendable {
+        let urban: Bool?
+        let encoder: FeatureEncoder
+        /// p × B and V × B, column-major.
+        let beta: Matrix
+        let eta: Matrix
+        let sigmaEps: [Double]
+
+        func of(urban: Bool) -> Stratum { Stratum(urban: urban, encoder: encoder, beta: beta, eta: eta, sigmaEps: sigmaEps) }
+    }
+
+    let strata: [Stratum]
+
+    /// Replicates drawn (B).
+    public var count: Int { strata.first?.sigmaEps.count ?? 0 }
+
+    /// Log welfare under replicates `replicates` for the registry households
+    /// `households`: `mean[b][k]` and `sd[b][k]` for the k-th household listed
+    /// and the b-th replicate of the range.
+    public struct Predictions: Sendable {
+        public var mean: [[Double]]
+        public var sd: [[Double]]
+    }
+
+    public func predict(_ registry: HouseholdColumns, households: [Int], replicates: Range<Int>) throws -> Predictions {
+        var mean = [[Double]](repeating: [Double](repeating: 0, count: households.count), count: replicates.count)
+        var sd = mean
+        for stratum in strata {
+            let mine = households.indices.filter { k in stratum.urban.map { registry.isUrban[households[k]] == $0 } ?? true }
+            guard !mine.isEmpty else { continue }
+            let rows = mine.map { households[$0] }
+            let x = stratum.encoder.encode(registry.subset(rows))
+            let beta = Matrix(rows: stratum.beta.rows, columns: replicates.count,
+                              columnMajor: Array(stratum.beta.storage[(replicates.lowerBound * stratum.beta.rows)..<(replicates.upperBound * stratum.beta.rows)]))
+            let linear = try BLAS.product(x, beta)  // households × replicates
+            for (b, replicate) in replicates.enumerated() {
+                for (k, i) in mine.enumerated() {
+                    let v = Int(registry.village[rows[k]])
+                    mean[b][i] = linear[k, b] + stratum.eta[v, replicate]
+                    sd[b][i] = stratum.sigmaEps[replicate]
+                }
+            }
+        }
+        return Predictions(mean: mean, sd: sd)
+    }
+}
