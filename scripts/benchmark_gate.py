@@ -16,7 +16,7 @@ import time
 RATIO = 1.6
 FLOOR = 0.08  # seconds; stages shorter than this are mostly noise
 STAGES = ["read", "encode", "context", "pmt", "predict+bootstrap", "aggregate", "verification", "assignment",
-          "allocation_setup", "allocation_solve", "allocation_report", "write"]
+          "allocation_setup", "allocation_solve", "allocation_replicates", "allocation_report", "write"]
 
 
 def calibrate():

@@ -5,7 +5,7 @@ import TepatPipeline
 
 /// `tepat run` end to end (B = 200), with every stage's wall time as its own
 /// metric (the stage clock of timings.json: read, encode, pmt, predict+bootstrap,
-/// aggregate, assignment, allocation setup/solve/report, write), at several
+/// aggregate, assignment, allocation setup/solve/replicates/report, write), at several
 /// sizes so BENCHMARKS.md can state how each stage grows. The kabupaten size
 /// always runs; larger ones when TEPAT_BENCH_SIZES lists them (e.g.
 /// "100000,300000,1000000,3000000"), since a province takes a minute to make.
@@ -21,7 +21,7 @@ let benchmarks: @Sendable () -> Void = {
     let sizes = (ProcessInfo.processInfo.environment["TEPAT_BENCH_SIZES"] ?? "300000")
         .split(separator: ",").compactMap { Int($0) }
     let stageNames = ["read", "encode", "context", "pmt", "predict+bootstrap", "aggregate", "bootstrap", "assignment",
-                      "allocation_setup", "allocation_solve", "allocation_report", "write"]
+                      "allocation_setup", "allocation_solve", "allocation_replicates", "allocation_report", "write"]
     let metrics: [BenchmarkMetric] = [.wallClock, .peakMemoryResident, .mallocCountTotal]
         + stageNames.map { .custom("stage " + $0 + " (ms)", useScalingFactor: false) }
     @Sendable func recordStages(_ outcome: PlanRun.Outcome, in benchmark: Benchmark) {
