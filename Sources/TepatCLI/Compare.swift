@@ -64,8 +64,9 @@ extension Tepat {
             let funds = comparison.mostChanged(by: { Double($0.fundsChange) }, count: top)
             if !funds.isEmpty {
                 print("Villages whose funds changed most:")
-                print(TextTable(header: ["village", "kecamatan", "funds A (Rp)", "funds B (Rp)", "change (Rp)"], rows: funds.map {
-                    [$0.name, $0.kecamatan, Rupiah.format($0.fundsA), Rupiah.format($0.fundsB), Rupiah.format($0.fundsChange)]
+                let share = { (p: Double?) in p.map { String(format: "%.0f%%", 100 * $0) } ?? "—" }
+                print(TextTable(header: ["village", "kecamatan", "funds A (Rp)", "funds B (Rp)", "change (Rp)", "p_funded A", "p_funded B"], rows: funds.map {
+                    [$0.name, $0.kecamatan, Rupiah.format($0.fundsA), Rupiah.format($0.fundsB), Rupiah.format($0.fundsChange), share($0.pFundedA), share($0.pFundedB)]
                 }).text)
             }
             let ranks = comparison.mostChanged(by: { Double($0.rankChange ?? 0) }, count: top)

@@ -232,12 +232,13 @@ public struct RunComparison {
         let dir = try RunDirectory(path: directory)
         let v = try CSVWriter(path: dir.file("compare_villages.csv"), header: [
             "kode_desa", "nama_desa", "nama_kecamatan", "rank_a", "rank_b", "rank_change",
-            "funds_a_rp", "funds_b_rp", "funds_change_rp", "p0_a", "p0_b", "p0_change"])
+            "funds_a_rp", "funds_b_rp", "funds_change_rp", "p0_a", "p0_b", "p0_change", "p_funded_a", "p_funded_b"])
         for x in villages.sorted(by: { (abs($0.fundsChange), abs($0.rankChange ?? 0), $1.code) > (abs($1.fundsChange), abs($1.rankChange ?? 0), $0.code) }) {
             v.text(x.code); v.text(x.name); v.text(x.kecamatan)
             optional(v, x.rankA); optional(v, x.rankB); optional(v, x.rankChange)
             v.integer(x.fundsA); v.integer(x.fundsB); v.integer(x.fundsChange)
             optional(v, x.p0A); optional(v, x.p0B); optional(v, x.p0Change)
+            optional(v, x.pFundedA, decimals: 4); optional(v, x.pFundedB, decimals: 4)
             try v.endRow()
         }
         try v.close()
