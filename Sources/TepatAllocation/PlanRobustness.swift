@@ -1,4 +1,5 @@
 import Foundation
+import TepatData
 import TepatScoring
 
 /// How the plan fares when the welfare model's parameters are any of the
@@ -38,7 +39,9 @@ public struct PlanRobustness: Sendable {
         /// the plan reaches there with the program, or the 90th percentile of
         /// that over the villages it reaches, whichever is more.
         public var candidateFactor = 4
-        public var minimumCandidates = 10
+        /// At least this many per village and program, so that a village the
+        /// plan leaves out can still come in.
+        public var minimumCandidates = 2
         public var threads = 1
         public init() {}
     }
@@ -48,7 +51,7 @@ public struct PlanRobustness: Sendable {
 
     public init(problem p: FundAllocationProblem, plan: FundAllocation, replicates: Int,
                 settings: Settings = Settings(), predict: Predict) throws {
-        let outcomes = try Self.outcomes(p, plan: plan, replicates: replicates, predict: predict).sorted()
+        let outcomes = try Self.outcomes(p, plan: plan, replicates: replicates, threads: settings.threads, predict: predict).sorted()
         outcomeMean = replicates > 0 ? outcomes.reduce(0, +) / Double(replicates) : plan.objective
         outcomeLow = replicates > 0 ? Quantile.of(sorted: outcomes, 0.05) : plan.objective
         outcomeHigh = replicates > 0 ? Quantile.of(sorted: outcomes, 0.95) : plan.objective
@@ -72,11 +75,11 @@ public struct PlanRobustness: Sendable {
 
     /// The plan's outcome under each replicate: its households with their
     /// combined uplifts, valued under the replicate's distributions.
-    static func outcomes(_ p: FundAllocationProblem, plan: FundAllocation, replicates: Int, predict: Predict) throws -> [Double] {
+    static func outcomes(_ p: FundAllocationProblem, plan: FundAllocation, replicates: Int, threads: Int, predict: Predict) throws -> [Double] {
         let uplift = plan.uplifts(p)
         let reached = uplift.keys.sorted()
         let draws = try predict(reached, 0..<replicates)
-        return (0..<replicates).map { b in
+        return inParallel(replicates, threads: threads) { b in
             let under = p.households.under(draws, replicate: b, of: reached)
             return reached.indices.reduce(0.0) { $0 + under.gain($1, uplift: uplift[reached[$1]]!) }
         }
@@ -127,13 +130,13 @@ public struct PlanRobustness: Sendable {
     }
 
     /// `work(0..<count)` on up to `threads` threads, results in order.
-    static func inParallel(_ count: Int, threads: Int, _ work: @escaping @Sendable (Int) -> [Bool]) -> [[Bool]] {
-        let results = ReplanSlots(count: count)
+    static func inParallel<T: Sendable>(_ count: Int, threads: Int, _ work: @escaping @Sendable (Int) -> T) -> [T] {
+        let results = WorkerSlots<T>(count: count)
         for start in stride(from: 0, to: count, by: max(1, threads)) {
             let wave = start..<min(count, start + max(1, threads))
             DispatchQueue.concurrentPerform(iterations: wave.count) { k in results.store(wave.lowerBound + k, work(wave.lowerBound + k)) }
         }
-        return results.values
+        return (0..<count).map(results.value)
     }
 }
 
@@ -154,23 +157,5 @@ extension HouseholdOutcomes {
         HouseholdOutcomes(
             village: list.map { village[$0] }, members: list.map { members[$0] }, logMean: list.map { logMean[$0] },
             logSD: list.map { logSD[$0] }, before: list.map { before[$0] }, povertyLine: povertyLine, objective: objective)
-    }
-}
-
-/// Each replicate's result in its own slot, whatever thread computes it.
-private final class ReplanSlots: @unchecked Sendable {
-    private var slots: [[Bool]]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-
-    func store(_ b: Int, _ funded: [Bool]) {
-        lock.lock(); defer { lock.unlock() }
-        slots[b] = funded
-    }
-
-    var values: [[Bool]] {
-        lock.lock(); defer { lock.unlock() }
-        return slots
     }
 }

@@ -54,7 +54,7 @@ extension PlanRun {
         settings.threads = options.threads
         return try PlanRobustness(problem: problem, plan: plan, replicates: predictor.count,
                                   settings: settings) { households, replicates in
-            try predictor.predict(result.registry, households: households, replicates: replicates)
+            try predictor.predict(result.registry, households: households, replicates: replicates, threads: settings.threads)
         }
     }
 }

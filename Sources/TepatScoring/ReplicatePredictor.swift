@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import TepatData
 
 /// The replicate draws of a fitted model, kept so that what depends on the
 /// households' welfare (a plan's outcome, which villages a plan funds) can be
@@ -34,22 +35,32 @@ public struct ReplicatePredictor: Sendable {
         public var sd: [[Double]]
     }
 
-    public func predict(_ registry: HouseholdColumns, households: [Int], replicates: Range<Int>) throws -> Predictions {
+    /// Rows encoded and multiplied at a time, one chunk a thread.
+    static let chunkRows = 32_768
+
+    public func predict(_ registry: HouseholdColumns, households: [Int], replicates: Range<Int>, threads: Int = 1) throws -> Predictions {
         var mean = [[Double]](repeating: [Double](repeating: 0, count: households.count), count: replicates.count)
         var sd = mean
         for stratum in strata {
             let mine = households.indices.filter { k in stratum.urban.map { registry.isUrban[households[k]] == $0 } ?? true }
-            guard !mine.isEmpty else { continue }
-            let rows = mine.map { households[$0] }
-            let x = stratum.encoder.encode(registry.subset(rows))
             let beta = Matrix(rows: stratum.beta.rows, columns: replicates.count,
                               columnMajor: Array(stratum.beta.storage[(replicates.lowerBound * stratum.beta.rows)..<(replicates.upperBound * stratum.beta.rows)]))
-            let linear = try BLAS.product(x, beta)  // households × replicates
-            for (b, replicate) in replicates.enumerated() {
-                for (k, i) in mine.enumerated() {
-                    let v = Int(registry.village[rows[k]])
-                    mean[b][i] = linear[k, b] + stratum.eta[v, replicate]
-                    sd[b][i] = stratum.sigmaEps[replicate]
+            let chunks = stride(from: 0, to: mine.count, by: Self.chunkRows).map { Array(mine[$0..<min(mine.count, $0 + Self.chunkRows)]) }
+            for start in stride(from: 0, to: chunks.count, by: max(1, threads)) {
+                let wave = Array(chunks[start..<min(chunks.count, start + max(1, threads))])
+                let slots = WorkerSlots<Result<Matrix, Error>>(count: wave.count)
+                DispatchQueue.concurrentPerform(iterations: wave.count) { k in
+                    // households × replicates
+                    slots.store(k, Result { try BLAS.product(stratum.encoder.encode(registry.subset(wave[k].map { households[$0] })), beta) })
+                }
+                for (k, chunk) in wave.enumerated() {
+                    let linear = try slots.value(k).get()
+                    for (b, replicate) in replicates.enumerated() {
+                        for (row, i) in chunk.enumerated() {
+                            mean[b][i] = linear[row, b] + stratum.eta[Int(registry.village[households[i]]), replicate]
+                            sd[b][i] = stratum.sigmaEps[replicate]
+                        }
+                    }
                 }
             }
         }
