@@ -103,9 +103,10 @@ public enum ScoringOutputs {
         let ids = households.texts("household_id")
         let codes = households.regionCodes("kode_desa")
         let h = r.households
+        var codeText: [Int64: String] = [:]  // formatted once per village, not per household
         for i in 0..<households.rowCount {
             w.text(ids[i])
-            w.text(codes[i].description)
+            w.text(codeText[codes[i].value] ?? { let text = codes[i].description; codeText[codes[i].value] = text; return text }())
             if r.method == .pmt { w.integer(Int64(h.welfare[i].rounded())) } else { w.number(h.welfare[i]) }
             w.integer(h.desil[i])
             w.number(h.p0[i])

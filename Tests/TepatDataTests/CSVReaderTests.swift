@@ -94,4 +94,17 @@ final class CSVReaderTests: XCTestCase {
         let r = try records(text)
         XCTAssertEqual(r.rows, [["Dinas \"A\", Kab.", "0.3", "-6.967179"], ["line\nbreak", "-12", "1234567.13"]])
     }
+
+    /// Fractions with leading zeros and long fractions come out digit for
+    /// digit (the digits are built on the stack).
+    func testWriterWritesLongFractionsDigitForDigit() throws {
+        let dir = ScratchDirectory()
+        let path = dir.path + "/n.csv"
+        let writer = try CSVWriter(path: path, header: ["a", "b", "c", "d"])
+        writer.number(0.000123456789012, decimals: 15); writer.fixed(2.5, decimals: 12); writer.number(-0.05, decimals: 3); writer.fixed(0.1, decimals: 15)
+        try writer.endRow()
+        try writer.close()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        XCTAssertEqual(text, "a,b,c,d\n0.000123456789012,2.500000000000,-0.05,0.100000000000000\n")
+    }
 }
