@@ -27,17 +27,19 @@ public struct ReplicatePredictor: Sendable {
     /// Replicates drawn (B).
     public var count: Int { strata.first?.sigmaEps.count ?? 0 }
 
-    /// Log welfare under replicates `replicates` for the registry households
-    /// `households`: `mean[b][k]` and `sd[b][k]` for the k-th household listed
-    /// and the b-th replicate of the range.
+    /// `mean[b][k]` and `sd[b][k]`: the k-th household listed, under the b-th
+    /// replicate of the range asked for.
     public struct Predictions: Sendable {
         public var mean: [[Double]]
         public var sd: [[Double]]
     }
 
-    /// Rows encoded and multiplied at a time, one chunk a thread.
+    /// Rows encoded and multiplied at a time, one chunk a thread. The chunks
+    /// do not depend on `threads`, so neither do the predictions.
     static let chunkRows = 32_768
 
+    /// Log welfare of the registry households `households` under the
+    /// replicates `replicates`.
     public func predict(_ registry: HouseholdColumns, households: [Int], replicates: Range<Int>, threads: Int = 1) throws -> Predictions {
         var mean = [[Double]](repeating: [Double](repeating: 0, count: households.count), count: replicates.count)
         var sd = mean
@@ -50,7 +52,7 @@ public struct ReplicatePredictor: Sendable {
                 let wave = Array(chunks[start..<min(chunks.count, start + max(1, threads))])
                 let slots = WorkerSlots<Result<Matrix, Error>>(count: wave.count)
                 DispatchQueue.concurrentPerform(iterations: wave.count) { k in
-                    // households × replicates
+                    // The chunk's households × the replicates.
                     slots.store(k, Result { try BLAS.product(stratum.encoder.encode(registry.subset(wave[k].map { households[$0] })), beta) })
                 }
                 for (k, chunk) in wave.enumerated() {
