@@ -74,16 +74,23 @@ public struct PlanRobustness: Sendable {
     }
 
     /// The plan's outcome under each replicate: its households with their
-    /// combined uplifts, valued under the replicate's distributions.
+    /// combined uplifts, valued under the replicate's distributions. Blocks of
+    /// replicates, so that memory does not grow with B (a province's plan
+    /// reaches some 44,000 households).
     static func outcomes(_ p: FundAllocationProblem, plan: FundAllocation, replicates: Int, threads: Int, predict: Predict) throws -> [Double] {
         let uplift = plan.uplifts(p)
         let reached = uplift.keys.sorted()
-        let draws = try predict(reached, 0..<replicates)
-        return inParallel(replicates, threads: threads) { b in
-            let under = p.households.under(draws, replicate: b, of: reached)
-            return reached.indices.reduce(0.0) { $0 + under.gain($1, uplift: uplift[reached[$1]]!) }
+        return try stride(from: 0, to: replicates, by: outcomeBlock).flatMap { start -> [Double] in
+            let block = start..<min(replicates, start + outcomeBlock)
+            let draws = try predict(reached, block)
+            return inParallel(block.count, threads: threads) { b in
+                let under = p.households.under(draws, replicate: b, of: reached)
+                return reached.indices.reduce(0.0) { $0 + under.gain($1, uplift: uplift[reached[$1]]!) }
+            }
         }
     }
+
+    static let outcomeBlock = 50
 
     /// The households a replicate's plan may reach, and which of them each
     /// village's programs may reach: of each village and program, the best by
