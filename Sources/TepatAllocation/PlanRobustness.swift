@@ -62,14 +62,18 @@ public struct PlanRobustness: Sendable {
         let replanned = min(replicates, settings.replans)
         let candidates = Candidates(p, plan: plan, settings: settings)
         let draws = try predict(candidates.households, 0..<replanned)
-        let funded = Self.inParallel(replanned, threads: settings.threads) { b in
-            Self.funded(p, outcomes: p.households.under(draws, replicate: b, of: candidates.households), candidates: candidates)
+        // The re-plans of the replicates, and last (index `replanned`) the
+        // re-plan at the estimates, all on the same threads.
+        var funded = Self.inParallel(replanned + 1, threads: settings.threads) { b in
+            let outcomes = b < replanned ? p.households.under(draws, replicate: b, of: candidates.households)
+                : p.households.restricted(to: candidates.households)
+            return Self.funded(p, outcomes: outcomes, candidates: candidates)
         }
+        let atEstimates = funded.removeLast()
         pFunded = p.villageCodes.indices.map { v in
             replanned > 0 ? Double(funded.filter { $0[v] }.count) / Double(replanned) : (planned[v] ? 1 : 0)
         }
         self.replanned = replanned
-        let atEstimates = Self.funded(p, outcomes: p.households.restricted(to: candidates.households), candidates: candidates)
         agreement = Double(zip(atEstimates, planned).filter { $0 == $1 }.count) / Double(max(1, planned.count))
     }
 
