@@ -46,17 +46,18 @@ public enum Baselines {
     /// concave in the uplift), so it goes back in at the new rate.
     static func greedy(_ p: FundAllocationProblem, _ state: inout PlanState) {
         var heap = MaxHeap<GreedyCandidate>()
+        let costs = p.programs.map { Double($0.unitCost) }
         func push(_ v: Int, _ j: Int, _ k: Int) {
             guard k < p.segments[v][j].count else { return }
-            let rate = state.rate(p.segments[v][j][k].household, program: j)
+            let rate = state.added(p.segments[v][j][k], program: j) / costs[j]
             heap.push(GreedyCandidate(rate: rate, village: v, program: j, index: k))
         }
         for v in p.segments.indices { for j in p.programs.indices { push(v, j, 0) } }
         let payers = p.programs.indices.map { j in p.funders.indices.filter { p.funds($0, program: j) } }
         while let item = heap.pop() {
             let (v, j) = (item.village, item.program)
-            let h = p.segments[v][j][item.index].household
-            let rate = state.rate(h, program: j)
+            let entry = p.segments[v][j][item.index]
+            let gain = state.added(entry, program: j), rate = gain / costs[j]
             if rate < item.rate, let top = heap.peek, rate < top.rate {
                 heap.push(GreedyCandidate(rate: rate, village: v, program: j, index: item.index))
                 continue
@@ -64,7 +65,7 @@ public enum Baselines {
             // Budgets and room only shrink: once no funder can pay for j in v,
             // nobody will for the rest of its list.
             guard let f = payers[j].first(where: { state.canPay($0, village: v, program: j) }) else { continue }
-            if rate > 0 { state.give(h, program: j, funder: f) }
+            if rate > 0 { state.give(entry.household, program: j, funder: f, adding: gain) }
             push(v, j, item.index + 1)
         }
     }

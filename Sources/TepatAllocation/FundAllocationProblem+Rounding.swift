@@ -71,7 +71,7 @@ extension FundAllocationProblem {
                 for j in programs.indices {
                     while next[v][j] < segments[v][j].count, state.has(segments[v][j][next[v][j]].household, program: j) { next[v][j] += 1 }
                     guard next[v][j] < segments[v][j].count, let f = funders.indices.first(where: { state.canPay($0, village: v, program: j) }) else { continue }
-                    let rate = state.rate(segments[v][j][next[v][j]].household, program: j)
+                    let rate = state.added(segments[v][j][next[v][j]], program: j) / Double(programs[j].unitCost)
                     if best == nil || rate > best!.rate { best = (j, f, rate) }
                 }
                 guard let best else { break }

@@ -8,9 +8,9 @@ import TepatScoring
 /// - the plan's outcome under each replicate, its households' combined
 ///   uplifts valued with the replicate's predictive distributions;
 /// - per village, `pFunded`: the share of replicates whose plan, made anew
-///   for that replicate, gives the village money. Solving every replicate
-///   to the bound would take B times the solve, so each re-plan meets the
-///   floors and then follows the greedy rule, on the plan's candidates
+///   for that replicate, gives the village money (`Replans`). Solving every
+///   replicate to the bound would take B times the solve, so each re-plan
+///   meets the floors and then follows the greedy rule, on candidates
 ///   (`Candidates`) rather than every household. Its outcome is some 4%
 ///   below the optimum's, but the villages it funds are nearly the same
 ///   (`agreement`, at the estimates), and which villages are funded is what
@@ -36,22 +36,32 @@ public struct PlanRobustness: Sendable {
         /// from a coin toss.
         public var replans = 40
         /// Candidates per village and program: this many times the households
-        /// the plan reaches there with the program, or the 90th percentile of
-        /// that over the villages it reaches, whichever is more.
+        /// the reference plan reaches there with the program, or the 90th
+        /// percentile of that over the villages it reaches, whichever is more.
         public var candidateFactor = 4
         /// At least this many per village and program, so that a village the
-        /// plan leaves out can still come in.
+        /// reference plan leaves out can still come in.
         public var minimumCandidates = 2
         public var threads = 1
         public init() {}
     }
 
     /// Log welfare under replicates of the households listed (registry indices).
-    public typealias Predict = (_ households: [Int], _ replicates: Range<Int>) throws -> ReplicatePredictor.Predictions
+    public typealias Predict = @Sendable (_ households: [Int], _ replicates: Range<Int>) throws -> ReplicatePredictor.Predictions
 
+    /// Everything in turn, the re-plans' candidates sized by the plan's own reach.
     public init(problem p: FundAllocationProblem, plan: FundAllocation, replicates: Int,
-                settings: Settings = Settings(), predict: Predict) throws {
-        let outcomes = try Self.outcomes(p, plan: plan, replicates: replicates, threads: settings.threads, predict: predict).sorted()
+                settings: Settings = Settings(), predict: @escaping Predict) throws {
+        let beneficiaries = plan.beneficiaries
+        let replans = Replans(problem: p, replicates: replicates, settings: settings, reference: { beneficiaries }, predict: predict)
+        if settings.threads > 1 { replans.start() }
+        try self.init(problem: p, plan: plan, replicates: replicates, replans: replans.finish(), threads: settings.threads, predict: predict)
+    }
+
+    /// The plan's outcome under the replicates, beside re-plans already made.
+    public init(problem p: FundAllocationProblem, plan: FundAllocation, replicates: Int, replans: Replans.Outcome,
+                threads: Int, predict: Predict) throws {
+        let outcomes = try Self.outcomes(p, plan: plan, replicates: replicates, threads: threads, predict: predict).sorted()
         outcomeMean = replicates > 0 ? outcomes.reduce(0, +) / Double(replicates) : plan.objective
         outcomeLow = replicates > 0 ? Quantile.of(sorted: outcomes, 0.05) : plan.objective
         outcomeHigh = replicates > 0 ? Quantile.of(sorted: outcomes, 0.95) : plan.objective
@@ -59,22 +69,12 @@ public struct PlanRobustness: Sendable {
 
         var planned = [Bool](repeating: false, count: p.villageCodes.count)
         for row in plan.rows { planned[row.village] = true }
-        let replanned = min(replicates, settings.replans)
-        let candidates = Candidates(p, plan: plan, settings: settings)
-        let draws = try predict(candidates.households, 0..<replanned)
-        // The re-plans of the replicates, and last (index `replanned`) the
-        // re-plan at the estimates, all on the same threads.
-        var funded = Self.inParallel(replanned + 1, threads: settings.threads) { b in
-            let outcomes = b < replanned ? p.households.under(draws, replicate: b, of: candidates.households)
-                : p.households.restricted(to: candidates.households)
-            return Self.funded(p, outcomes: outcomes, candidates: candidates)
-        }
-        let atEstimates = funded.removeLast()
+        let replanned = replans.funded.count
         pFunded = p.villageCodes.indices.map { v in
-            replanned > 0 ? Double(funded.filter { $0[v] }.count) / Double(replanned) : (planned[v] ? 1 : 0)
+            replanned > 0 ? Double(replans.funded.filter { $0[v] }.count) / Double(replanned) : (planned[v] ? 1 : 0)
         }
         self.replanned = replanned
-        agreement = Double(zip(atEstimates, planned).filter { $0 == $1 }.count) / Double(max(1, planned.count))
+        agreement = Double(zip(replans.atEstimates, planned).filter { $0 == $1 }.count) / Double(max(1, planned.count))
     }
 
     /// The plan's outcome under each replicate: its households with their
@@ -98,28 +98,30 @@ public struct PlanRobustness: Sendable {
 
     /// The households a replicate's plan may reach, and which of them each
     /// village's programs may reach: of each village and program, the best by
-    /// the estimates' gain, as many as `Settings.candidateFactor` says. Each
-    /// replicate orders them anew by its own gains: on the generated
-    /// kabupaten, keeping the estimates' order moved p_funded by up to 0.43,
-    /// while these candidates instead of every household moved it by 0.025 at
-    /// most (Docs/model.md).
+    /// the estimates' gain, as many as `Settings.candidateFactor` says of a
+    /// reference plan's reach there. Each replicate orders them anew by its
+    /// own gains: on the generated kabupaten, keeping the estimates' order
+    /// moved p_funded by up to 0.43, while these candidates instead of every
+    /// household moved it by 0.025 at most (Docs/model.md).
     struct Candidates {
         var households: [Int]
         /// Each village's and program's candidates, numbered as in `households`.
         var eligible: [[[Int]]]
 
-        init(_ p: FundAllocationProblem, plan: FundAllocation, settings: Settings) {
+        init(_ p: FundAllocationProblem, reach: [FundAllocation.Beneficiary], settings: PlanRobustness.Settings) {
             var reached = [[Int]](repeating: [Int](repeating: 0, count: p.programs.count), count: p.villageCodes.count)
-            for row in plan.rows { reached[row.village][row.program] += row.households }
+            for b in reach { reached[p.households.village[b.household]][b.program] += 1 }
             let typical = p.programs.indices.map { j in Self.typical(reached.map { $0[j] }.filter { $0 > 0 }) }
             let lists = p.segments.enumerated().map { v, village in
                 village.enumerated().map { j, list in
                     list.prefix(max(settings.minimumCandidates, settings.candidateFactor * max(reached[v][j], typical[j])))
                 }
             }
-            households = Array(Set(lists.joined().joined().map(\.household))).sorted()
-            let index = Dictionary(uniqueKeysWithValues: households.enumerated().map { ($1, $0) })
-            eligible = lists.map { village in village.map { list in list.map { index[$0.household]! } } }
+            var index = [Int](repeating: -1, count: p.households.count)
+            for list in lists.joined() { for s in list { index[s.household] = 0 } }
+            households = index.indices.filter { index[$0] == 0 }
+            for (k, h) in households.enumerated() { index[h] = k }
+            eligible = lists.map { village in village.map { list in list.map { index[$0.household] } } }
         }
 
         /// The 90th percentile of the households a program reaches in the
@@ -156,7 +158,7 @@ extension HouseholdOutcomes {
     /// replicate b of `draws`, numbered 0..<list.count in that order.
     func under(_ draws: ReplicatePredictor.Predictions, replicate b: Int, of list: [Int]) -> HouseholdOutcomes {
         let lnz = log(povertyLine)
-        let mean = draws.mean[b], sd = draws.sd[b]
+        let mean = draws.mean[b], sd = draws.sd(b)
         return HouseholdOutcomes(
             village: list.map { village[$0] }, members: list.map { members[$0] }, logMean: mean, logSD: sd,
             before: list.indices.map { ExpectedFGT(mean: mean[$0], sd: sd[$0], logPovertyLine: lnz) },

@@ -30,9 +30,18 @@ extension PlanRun {
             try begin("allocation")
             let problem = try AllocationStage.allocationProblem(funders: funders, programs: programs, result: result, options: allocation)
             clock.lap("allocation_setup")
-            let plan = try problem.solve()
+            // The re-plans under the replicates need no plan: they take the
+            // core the solve leaves idle, and what is left of them after the
+            // solve is allocation_replicates.
+            let replans = replans(problem, result)
+            let plan: FundAllocation
+            do { plan = try problem.solve() } catch {
+                replans?.cancel()
+                _ = try? replans?.finish()
+                throw error
+            }
             clock.lap("allocation_solve")
-            let robustness = try robustness(of: plan, problem, result)
+            let robustness = try robustness(of: plan, problem, result, replans: replans)
             clock.lap("allocation_replicates")
             decisions.outcomes = VillageOutcomes(problem: problem, plan: plan)
             decisions.outcomes?.robustness = robustness
@@ -46,15 +55,34 @@ extension PlanRun {
         return decisions
     }
 
-    /// The plan under the model's replicates (none with the asset index or
-    /// without replicates).
-    private func robustness(of plan: FundAllocation, _ problem: FundAllocationProblem, _ result: ScoringResult) throws -> PlanRobustness? {
+    /// The re-plans behind p_funded, started beside the caller when there
+    /// is a core for them (none with the asset index or without replicates).
+    private func replans(_ problem: FundAllocationProblem, _ result: ScoringResult) -> Replans? {
         guard let predictor = result.replicates, predictor.count > 0 else { return nil }
+        let replans = Replans(problem: problem, replicates: predictor.count, settings: robustnessSettings,
+                              reference: { Replans.ruleAtEstimates(problem) }, predict: predict(predictor, result))
+        if options.threads > 1 { replans.start() }
+        return replans
+    }
+
+    /// The plan under the model's replicates, with the re-plans made beside the solve.
+    private func robustness(of plan: FundAllocation, _ problem: FundAllocationProblem, _ result: ScoringResult,
+                            replans: Replans?) throws -> PlanRobustness? {
+        guard let replans, let predictor = result.replicates else { return nil }
+        return try PlanRobustness(problem: problem, plan: plan, replicates: predictor.count, replans: replans.finish(),
+                                  threads: options.threads, predict: predict(predictor, result))
+    }
+
+    private var robustnessSettings: PlanRobustness.Settings {
         var settings = PlanRobustness.Settings()
         settings.threads = options.threads
-        return try PlanRobustness(problem: problem, plan: plan, replicates: predictor.count,
-                                  settings: settings) { households, replicates in
-            try predictor.predict(result.registry, households: households, replicates: replicates, threads: settings.threads)
+        return settings
+    }
+
+    private func predict(_ predictor: ReplicatePredictor, _ result: ScoringResult) -> PlanRobustness.Predict {
+        let threads = options.threads
+        return { households, replicates in
+            try predictor.predict(result.registry, households: households, replicates: replicates, threads: threads)
         }
     }
 }

@@ -27,11 +27,21 @@ public struct ReplicatePredictor: Sendable {
     /// Replicates drawn (B).
     public var count: Int { strata.first?.sigmaEps.count ?? 0 }
 
-    /// `mean[b][k]` and `sd[b][k]`: the k-th household listed, under the b-th
-    /// replicate of the range asked for.
+    /// `mean[b][k]`: the k-th household listed, under the b-th replicate of
+    /// the range asked for. Its standard deviation is its stratum's draw,
+    /// `sigma[b][stratum[k]]`, kept once per stratum rather than per
+    /// household (a province's re-plans list 800,000 households).
     public struct Predictions: Sendable {
         public var mean: [[Double]]
-        public var sd: [[Double]]
+        public var stratum: [Int]
+        public var sigma: [[Double]]
+
+        public init(mean: [[Double]], stratum: [Int], sigma: [[Double]]) {
+            self.mean = mean; self.stratum = stratum; self.sigma = sigma
+        }
+
+        /// Every listed household's standard deviation under replicate b.
+        public func sd(_ b: Int) -> [Double] { stratum.map { sigma[b][$0] } }
     }
 
     /// Rows encoded and multiplied at a time, one chunk a thread. The chunks
@@ -42,9 +52,10 @@ public struct ReplicatePredictor: Sendable {
     /// replicates `replicates`.
     public func predict(_ registry: HouseholdColumns, households: [Int], replicates: Range<Int>, threads: Int = 1) throws -> Predictions {
         var mean = [[Double]](repeating: [Double](repeating: 0, count: households.count), count: replicates.count)
-        var sd = mean
-        for stratum in strata {
+        var stratumOf = [Int](repeating: 0, count: households.count)
+        for (s, stratum) in strata.enumerated() {
             let mine = households.indices.filter { k in stratum.urban.map { registry.isUrban[households[k]] == $0 } ?? true }
+            for k in mine { stratumOf[k] = s }
             let beta = Matrix(rows: stratum.beta.rows, columns: replicates.count,
                               columnMajor: Array(stratum.beta.storage[(replicates.lowerBound * stratum.beta.rows)..<(replicates.upperBound * stratum.beta.rows)]))
             let chunks = stride(from: 0, to: mine.count, by: Self.chunkRows).map { Array(mine[$0..<min(mine.count, $0 + Self.chunkRows)]) }
@@ -57,15 +68,28 @@ public struct ReplicatePredictor: Sendable {
                 }
                 for (k, chunk) in wave.enumerated() {
                     let linear = try slots.value(k).get()
+                    let villages = chunk.map { Int(registry.village[households[$0]]) }
                     for (b, replicate) in replicates.enumerated() {
-                        for (row, i) in chunk.enumerated() {
-                            mean[b][i] = linear[row, b] + stratum.eta[Int(registry.village[households[i]]), replicate]
-                            sd[b][i] = stratum.sigmaEps[replicate]
-                        }
+                        scatter(linear, column: b, eta: stratum.eta, replicate: replicate, villages: villages, into: &mean[b], at: chunk)
                     }
                 }
             }
         }
-        return Predictions(mean: mean, sd: sd)
+        let sigma = replicates.map { b in strata.map { $0.sigmaEps[b] } }
+        return Predictions(mean: mean, stratum: stratumOf, sigma: sigma)
+    }
+
+    /// One replicate's column of a chunk's linear predictions plus its
+    /// villages' effects, written to the chunk's places in `mean`.
+    private func scatter(_ linear: Matrix, column b: Int, eta: Matrix, replicate: Int, villages: [Int],
+                         into mean: inout [Double], at places: [Int]) {
+        let offset = b * linear.rows, etaOffset = replicate * eta.rows
+        linear.storage.withUnsafeBufferPointer { x in
+            eta.storage.withUnsafeBufferPointer { e in
+                mean.withUnsafeMutableBufferPointer { out in
+                    for (row, i) in places.enumerated() { out[i] = x[offset + row] + e[etaOffset + villages[row]] }
+                }
+            }
+        }
     }
 }

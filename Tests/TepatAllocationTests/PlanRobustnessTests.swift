@@ -8,8 +8,10 @@ extension FundAllocationTests {
     /// Replicate draws given as a table: `mean[b][h]`, `sd[b][h]` for household h.
     func predictions(mean: [[Double]], sd: [[Double]]) -> PlanRobustness.Predict {
         { households, replicates in
+            // Each household its own stratum, so that any table of sd fits.
             ReplicatePredictor.Predictions(mean: replicates.map { b in households.map { mean[b][$0] } },
-                                           sd: replicates.map { b in households.map { sd[b][$0] } })
+                                           stratum: Array(households.indices),
+                                           sigma: replicates.map { b in households.map { sd[b][$0] } })
         }
     }
 
@@ -78,5 +80,89 @@ extension FundAllocationTests {
         XCTAssertEqual(r.outcomeLow, plan.objective)
         XCTAssertEqual(r.outcomeHigh, plan.objective)
         XCTAssertEqual(r.pFunded, p.villageCodes.indices.map { v in plan.rows.contains { $0.village == v } ? 1 : 0 })
+    }
+}
+
+/// The re-plans made on a thread of their own beside the caller, as a run
+/// makes them while it solves.
+extension FundAllocationTests {
+    /// Replicate tables for p: the estimates moved by a village shift and a
+    /// spread per replicate, so that re-plans differ from one to the next.
+    func shiftedReplicates(_ p: FundAllocationProblem, _ rng: inout NormalSampler, count: Int) -> (mean: [[Double]], sd: [[Double]]) {
+        let shifts = (0..<count).map { _ in p.villageCodes.indices.map { _ in 0.6 * rng.normal() } }
+        let mean = shifts.map { shift in p.households.logMean.indices.map { p.households.logMean[$0] + shift[p.households.village[$0]] } }
+        let sd = (0..<count).map { b in p.households.logSD.map { $0 * (0.8 + 0.1 * Double(b % 5)) } }
+        return (mean, sd)
+    }
+
+    /// Started beside the caller, the re-plans are the ones the caller makes
+    /// alone, whatever thread made each; and the robustness built on them is
+    /// the one built in turn. Random scenarios with floors, caps and shares,
+    /// the reference the rule at the estimates, as a run has it.
+    func testRePlansBesideTheCallerAreTheRePlansMadeInTurn() throws {
+        var rng = NormalSampler(seed: 53, stream: 4)
+        var differing = 0, solved = 0
+        for instance in 0..<20 {
+            let p = randomProblem(&rng, households: 40)
+            guard let plan = try? p.solve() else { continue }
+            solved += 1
+            let (mean, sd) = shiftedReplicates(p, &rng, count: 9)
+            var settings = PlanRobustness.Settings()
+            settings.replans = 7
+            settings.threads = 2
+            func replans() -> Replans {
+                Replans(problem: p, replicates: 9, settings: settings, reference: { Replans.ruleAtEstimates(p) },
+                        predict: predictions(mean: mean, sd: sd))
+            }
+            let alone = try replans().finish()
+            let beside = replans()
+            beside.start()
+            let together = try beside.finish()
+            XCTAssertEqual(together.funded, alone.funded, "instance \(instance)")
+            XCTAssertEqual(together.atEstimates, alone.atEstimates, "instance \(instance)")
+            XCTAssertEqual(alone.funded.count, 7, "instance \(instance)")
+            if Set(alone.funded).count > 1 { differing += 1 }
+            let r = try PlanRobustness(problem: p, plan: plan, replicates: 9, replans: together, threads: 2,
+                                       predict: predictions(mean: mean, sd: sd))
+            XCTAssertEqual(r.pFunded, p.villageCodes.indices.map { v in Double(alone.funded.filter { $0[v] }.count) / 7 })
+            XCTAssertEqual(r.replanned, 7)
+        }
+        // The replicates moved what the re-plans fund, or the comparison says little.
+        XCTAssertGreaterThanOrEqual(solved, 10)
+        XCTAssertGreaterThanOrEqual(differing, 3, "\(differing) of \(solved)")
+    }
+
+    /// The rule at the estimates over every household funds what the greedy
+    /// rule funds after the floors, and meets every floor it can.
+    func testTheReferenceIsTheRePlanRuleAtTheEstimates() throws {
+        var rng = NormalSampler(seed: 59, stream: 1)
+        for instance in 0..<20 {
+            let p = randomProblem(&rng, households: 30)
+            let reference = Replans.ruleAtEstimates(p)
+            var state = PlanState(p)
+            p.meetFloors(&state)
+            Baselines.greedy(p, &state)
+            XCTAssertEqual(reference, state.beneficiaries, "instance \(instance)")
+            XCTAssertEqual(PlanState(p, beneficiaries: reference).objective, state.objective, accuracy: 1e-12 * max(1, state.objective))
+        }
+    }
+
+    struct PredictionFailed: Error {}
+
+    /// A prediction that fails reaches the caller as its error, whichever
+    /// thread met it; a cancelled set of re-plans ends without its outcome.
+    func testRePlansReportAFailedPredictionAndStopWhenCancelled() throws {
+        var rng = NormalSampler(seed: 61, stream: 2)
+        let p = randomProblem(&rng, households: 20)
+        for started in [false, true] {
+            let failing = Replans(problem: p, replicates: 3, reference: { Replans.ruleAtEstimates(p) },
+                                  predict: { _, _ in throw PredictionFailed() })
+            if started { failing.start() }
+            XCTAssertThrowsError(try failing.finish()) { XCTAssertTrue($0 is PredictionFailed, "started \(started): \($0)") }
+        }
+        let (mean, sd) = shiftedReplicates(p, &rng, count: 3)
+        let cancelled = Replans(problem: p, replicates: 3, reference: { Replans.ruleAtEstimates(p) }, predict: predictions(mean: mean, sd: sd))
+        cancelled.cancel()
+        XCTAssertThrowsError(try cancelled.finish()) { XCTAssertTrue($0 is CancellationError, "\($0)") }
     }
 }

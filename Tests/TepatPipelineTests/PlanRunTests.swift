@@ -219,9 +219,10 @@ extension PlanRunTests {
         var persons = [Double](repeating: 0, count: v)
         for i in 0..<registry.count { persons[Int(registry.village[i])] += registry.members[i] }
         func p0(_ b: Int) -> [Double] {
+            let sd = drawn.sd(b)
             var poor = [Double](repeating: 0, count: v)
             for i in 0..<registry.count {
-                poor[Int(registry.village[i])] += registry.members[i] * Normal.cdf((lnz - drawn.mean[b][i]) / drawn.sd[b][i])
+                poor[Int(registry.village[i])] += registry.members[i] * Normal.cdf((lnz - drawn.mean[b][i]) / sd[i])
             }
             return zip(poor, persons).map { $1 > 0 ? $0 / $1 : 0 }
         }
