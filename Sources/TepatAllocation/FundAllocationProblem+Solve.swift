@@ -38,6 +38,9 @@ extension FundAllocationProblem {
     ///    (Larger ones are too slow for Cbc to be the default.)
     public func solve(_ settings: SolveSettings = SolveSettings()) throws -> FundAllocation {
         guard programs.count <= 64 else { throw AllocationError.scenario("programs.csv: at most 64 programs, found \(programs.count)") }
+        // A floor above the cap leaves a village's row with its lower bound
+        // above its upper: no program to solve, only a conflict to name.
+        if let cap = villageCap, floors.contains(where: { $0 > cap }) { throw AllocationError.infeasible(explainInfeasibility()) }
         var master = AllocationMaster(self)
         var solve = FundAllocation.Solve()
         let (relaxation, bound) = try relax(&master, settings, &solve)

@@ -236,6 +236,29 @@ final class FundAllocationTests: XCTestCase {
         }
     }
 
+    /// A floor above the village cap is a conflict the message names, not a
+    /// program with a row whose lower bound is above its upper (that crashed
+    /// the run: `tepat run Data/demo --floor sangat_tertinggal=50000000
+    /// --village-cap 30000000`).
+    func testAFloorAboveTheVillageCapNamesTheConflict() {
+        let program = FundAllocationProblem.Program(id: "RTLH", pillar: "housing", unitCost: 20_000_000, deprivation: .housing, uplift: 45)
+        let funder = FundAllocationProblem.Funder(id: "APBD", name: "APBD", kind: "apbd", budget: 1_000_000_000, pillars: ["housing"])
+        let h = outcomes(village: [0, 0, 1], members: [3, 3, 3], mean: Array(repeating: log(80), count: 3), sd: Array(repeating: 0.3, count: 3))
+        var flags = Deprivation.allCases.map { _ in [Bool](repeating: false, count: 3) }
+        flags[0] = [true, true, true]
+        var p = FundAllocationProblem(funders: [funder], programs: [program], villageCodes: [3514012003, 3514012004],
+                                      villageNames: ["Sumberrejo", "Kedungrejo"], households: h, deprivationFlags: flags)
+        p.floors = [50_000_000, 0]
+        p.floorReasons = ["sangat_tertinggal ≥ Rp 50,000,000", ""]
+        p.villageCap = 30_000_000
+        XCTAssertThrowsError(try p.solve()) { error in
+            XCTAssertEqual("\(error)", """
+                the allocation scenario is infeasible:
+                floor sangat_tertinggal ≥ Rp 50,000,000 for Sumberrejo (35.14.01.2003): the village cap is Rp 30,000,000; missing Rp 20,000,000
+                """)
+        }
+    }
+
     /// A floor that one and a half households meet, but one household falls
     /// short of and two exceed the budget: feasible in parts of households,
     /// not in whole ones. The message names the village and what whole

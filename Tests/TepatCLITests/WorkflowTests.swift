@@ -93,6 +93,13 @@ final class WorkflowTests: XCTestCase {
         XCTAssertTrue(result.err.contains("sangat_tertinggal ≥ Rp 900,000,000"), result.err)
         XCTAssertTrue(result.err.hasSuffix("Nothing was written.\n"), result.err)
 
+        // A floor above the village cap: named the same way (it used to crash the run).
+        result = try tepat(["run", Self.demo, "--out", out, "--bootstrap", "0",
+                            "--floor", "sangat_tertinggal=50000000", "--village-cap", "30000000"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.err.contains("the village cap is Rp 30,000,000; missing Rp 20,000,000"), result.err)
+        XCTAssertTrue(result.err.hasSuffix("Nothing was written.\n"), result.err)
+
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
         XCTAssertEqual(try storedRuns(), 0)
     }
