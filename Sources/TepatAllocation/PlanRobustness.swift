@@ -10,7 +10,7 @@ import TepatScoring
 /// - per village, `pFunded`: the share of replicates whose plan, made anew
 ///   for that replicate, gives the village money (`Replans`). Solving every
 ///   replicate to the bound would take B times the solve, so each re-plan
-///   meets the floors and then follows the greedy rule, on candidates
+///   pays the floors first and then follows the greedy rule, on candidates
 ///   (`Candidates`) rather than every household. Its outcome is some 4%
 ///   below the optimum's, but the villages it funds are nearly the same
 ///   (`agreement`, at the estimates), and which villages are funded is what
@@ -135,11 +135,7 @@ public struct PlanRobustness: Sendable {
     /// Which villages the re-plan of `outcomes` (the candidates' outcomes)
     /// funds: the floors first, then the greedy rule spends every budget.
     static func funded(_ p: FundAllocationProblem, outcomes: HouseholdOutcomes, candidates: Candidates) -> [Bool] {
-        let replan = p.replacingHouseholds(outcomes, eligible: candidates.eligible)
-        var state = PlanState(replan)
-        replan.meetFloors(&state)
-        Baselines.greedy(replan, &state)
-        return state.villageFunds.map { $0 > 0 }
+        p.replacingHouseholds(outcomes, eligible: candidates.eligible).replan().villageFunds.map { $0 > 0 }
     }
 
     /// `work(0..<count)` on up to `threads` threads, results in order.

@@ -50,14 +50,12 @@ public final class Replans: @unchecked Sendable {
         }
     }
 
-    /// The reference a run uses: the re-plans' own rule (the floors, then
-    /// the greedy rule) at the estimates over every household. It funds
-    /// nearly the villages the optimum funds, and needs no solve.
+    /// The reference a run uses: the re-plans' own rule
+    /// (`FundAllocationProblem.replan`) at the estimates over every
+    /// household. It funds nearly the villages the optimum funds, and needs
+    /// no solve.
     public static func ruleAtEstimates(_ p: FundAllocationProblem) -> [FundAllocation.Beneficiary] {
-        var state = PlanState(p)
-        p.meetFloors(&state)
-        Baselines.greedy(p, &state)
-        return state.beneficiaries
+        p.replan().beneficiaries
     }
 
     /// Starts working on a thread of its own, beside the caller.
