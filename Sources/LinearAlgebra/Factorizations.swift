@@ -98,6 +98,29 @@ public struct Cholesky: Sendable {
     }
 }
 
+extension Cholesky {
+    /// log det A and bᵀA⁻¹b for a symmetric positive-definite A (its lower
+    /// triangle read), by one `dpotrf` and one triangular solve, keeping no
+    /// factor: what a likelihood evaluated many times over needs.
+    public static func logDeterminantAndQuadratic(_ a: Matrix, _ b: [Double]) throws -> (logDeterminant: Double, quadratic: Double) {
+        guard a.rows == a.columns, b.count == a.rows else {
+            throw LinearAlgebraError.dimensionMismatch("Cholesky: A is \(a.rows)×\(a.columns), b has \(b.count) entries")
+        }
+        let n = a.rows
+        guard n > 0 else { return (0, 0) }
+        var l = a.storage
+        // The _work form skips LAPACKE's scan for NaN; the result is checked instead.
+        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), blasInt(n), &l, blasInt(n))
+        try checkInfo(info, routine: "dpotrf") { .notPositiveDefinite(routine: "dpotrf", order: $0) }
+        var w = b
+        cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, blasInt(n), l, blasInt(n), &w, 1)
+        let logDeterminant = 2 * (0..<n).reduce(0) { $0 + log(l[$1 + $1 * n]) }
+        let quadratic = w.reduce(0) { $0 + $1 * $1 }
+        guard logDeterminant.isFinite, quadratic.isFinite else { throw LinearAlgebraError.nonFiniteInput(routine: "dpotrf") }
+        return (logDeterminant, quadratic)
+    }
+}
+
 /// Thin singular value decomposition A = U·diag(S)·Vᵀ (`dgesdd`).
 public struct SVD: Sendable {
     /// m×k with k = min(m, n).

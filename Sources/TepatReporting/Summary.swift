@@ -33,6 +33,7 @@ public enum RunSummary {
             ("sigma2_eta", .number(s.sigma2Eta)), ("sigma2_eps", .number(s.sigma2Eps)),
             ("survey_villages", .integer(s.surveyVillages)), ("replicates", .integer(s.replicates)),
             ("interval", .string("90% (5th and 95th percentiles of the replicates)")),
+            ("interval_method", .string("parametric bootstrap of the EBP: populations drawn from the fitted model, the model refitted on each")),
         ]
         if let ridge = s.ridge {
             smallArea.append(("ridge", .object([("lambda", .number(ridge.lambda)), ("cv_rmse", .number(ridge.cvRMSE)),

@@ -1,8 +1,9 @@
 import Foundation
 import LinearAlgebra
 
-/// Replicate draws of the nested-error model's parameters that carry the
-/// uncertainty of the variance components as well as of β. With few sampled
+/// Draws of the nested-error model's parameters for a plan's replicates
+/// (`ReplicatePredictor`), carrying the uncertainty of the variance
+/// components as well as of β. With few sampled
 /// villages the restricted likelihood of λ = σ²_η/σ²_ε is wide and skewed, so
 /// a normal on log λ from the curvature at the maximum misstates it. Instead, as in the
 /// hierarchical-Bayes EBP of Molina, Nandram and Rao (2014) with flat priors:

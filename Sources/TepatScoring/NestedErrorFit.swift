@@ -22,6 +22,14 @@ public struct NestedErrorFit: Sendable {
     let posterior: ModelPosterior
     let keptColumns: [Int]
     let posteriorShift: [Double]
+    /// The survey's sums the fit came from, which the bootstrap refits.
+    let profile: REMLProfile
+
+    /// The parametric bootstrap of this fit, drawing household errors from `pool`.
+    func bootstrap(pool: [Double], threads: Int) -> ParametricBootstrap {
+        ParametricBootstrap(profile: profile, beta: keptColumns.map { coefficients[$0] }, sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps,
+                            shift: posteriorShift, pool: pool, threads: threads)
+    }
 
     /// EBP of η_v and Var(η_v | survey): γ_v (ȳ_v − x̄_v β̂) and σ²_η(1 − γ_v)
     /// with γ_v = σ²_η/(σ²_η + σ²_ε/n_v); 0 and σ²_η for a village without

@@ -64,7 +64,7 @@ public struct NestedErrorModel: Sendable {
             logLambdaSE: reml.logLambdaSE, surveySize: profile.size, meanResidual: meanResidual,
             standardisedResiduals: try profile.standardisedResiduals(beta, meanResidual: meanResidual, sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps),
             surveyVillages: profile.sampled.count, ridge: ridgeSummary,
-            posterior: posterior, keptColumns: kept, posteriorShift: shift)
+            posterior: posterior, keptColumns: kept, posteriorShift: shift, profile: profile)
     }
 
     /// GLS coefficients at the REML variance ratio and their covariance

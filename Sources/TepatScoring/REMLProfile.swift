@@ -4,7 +4,7 @@ import LinearAlgebra
 /// The restricted likelihood of the nested-error model as a function of the
 /// variance ratio λ = σ²_η/σ²_ε, on a design with independent columns; the
 /// village means of the design and response it needs are taken once.
-struct REMLProfile {
+struct REMLProfile: Sendable {
     let design: Matrix
     let response: [Double]
     let village: [Int32]
@@ -95,7 +95,7 @@ struct REMLProfile {
         let logLambda = try Self.maximumOfLogLambda { try gram.logLikelihood(exp($0)) }
         let step = 0.05
         let atMaximum = try gram.solve(exp(logLambda))
-        let curvature = (try gram.logLikelihood(exp(logLambda + step)) - 2 * atMaximum.logLikelihood
+        let curvature = (try gram.logLikelihood(exp(logLambda + step)) - 2 * (try gram.logLikelihood(exp(logLambda)))
                          + (try gram.logLikelihood(exp(logLambda - step)))) / (step * step)
         return (exp(logLambda), atMaximum, atMaximum.rss / Double(max(1, gram.n - gram.p)),
                 curvature < 0 ? (-1 / curvature).squareRoot() : 0)
@@ -156,7 +156,7 @@ struct REMLProfile {
 /// per size: a SUSENAS-like survey, 10 households in every block, has one, and
 /// an evaluation costs O(sizes·p²) and a p×p Cholesky instead of a QR of the
 /// n×p survey.
-struct GramSums {
+struct GramSums: Sendable {
     let n: Int, p: Int
     let xtx: Matrix
     let xty: [Double]
@@ -169,9 +169,11 @@ struct GramSums {
     /// sums Σ x̄_v x̄_vᵀ, Σ x̄_v ȳ_v and Σ ȳ_v² over its villages.
     let bySize: [SizeSums]
 
-    struct SizeSums {
+    struct SizeSums: Sendable {
         let size: Double
         let villages: Double
+        /// Its villages, as indices into `sizes`.
+        let members: [Int]
         let xx: Matrix
         let xy: [Double]
         let yy: Double
@@ -196,17 +198,48 @@ struct GramSums {
             var block = Matrix(rows: members.count, columns: columns)
             for (row, k) in members.enumerated() { for j in 0..<columns { block[row, j] = means[k, j] } }
             let y = members.map { meanResponse[$0] }
-            return SizeSums(size: Double(villageSize), villages: Double(members.count), xx: BLAS.gram(block),
+            return SizeSums(size: Double(villageSize), villages: Double(members.count), members: members, xx: BLAS.gram(block),
                             xy: try BLAS.product(block, transpose: true, y), yy: y.reduce(0) { $0 + $1 * $1 })
         }
     }
 
-    /// The restricted log-likelihood, profiled over β and σ²_ε, as `REMLProfile.gls` computes it.
-    func logLikelihood(_ lambda: Double) throws -> Double { try solve(lambda).logLikelihood }
+    private init(n: Int, p: Int, xtx: Matrix, xty: [Double], yty: Double, sizes: [Double], means: Matrix, meanResponse: [Double],
+                 bySize: [SizeSums]) {
+        (self.n, self.p, self.xtx, self.xty, self.yty) = (n, p, xtx, xty, yty)
+        (self.sizes, self.means, self.meanResponse, self.bySize) = (sizes, means, meanResponse, bySize)
+    }
 
-    /// The GLS at one variance ratio from the sums: the factor of X*ᵀX*, β̂(λ),
-    /// the residual sum of squares and ℓ_R(λ).
-    func solve(_ lambda: Double) throws -> GramSolution {
+    /// The same survey with another response, given its cross-products Xᵀy
+    /// and yᵀy and its sampled villages' means: the sums that depend on the
+    /// design alone are kept, so a bootstrap replicate's refit costs O(S·p)
+    /// here instead of O(n·p²).
+    func replacingResponse(xty: [Double], yty: Double, meanResponse: [Double]) -> GramSums {
+        let groups = bySize.map { group -> SizeSums in
+            var xy = [Double](repeating: 0, count: p)
+            var yy = 0.0
+            for k in group.members {
+                let y = meanResponse[k]
+                for j in 0..<p { xy[j] += means[k, j] * y }
+                yy += y * y
+            }
+            return SizeSums(size: group.size, villages: group.villages, members: group.members, xx: group.xx, xy: xy, yy: yy)
+        }
+        return GramSums(n: n, p: p, xtx: xtx, xty: xty, yty: yty, sizes: sizes, means: means, meanResponse: meanResponse, bySize: groups)
+    }
+
+    /// The restricted log-likelihood, profiled over β and σ²_ε, as `REMLProfile.gls`
+    /// computes it: from log|X*ᵀX*| and the residual sum of squares
+    /// y*ᵀy* − b*ᵀ(X*ᵀX*)⁻¹b*, with one Cholesky and no coefficients (the
+    /// searches over λ call it some thirty times a fit).
+    func logLikelihood(_ lambda: Double) throws -> Double {
+        let system = transformed(lambda)
+        let (logDeterminant, quadratic) = try Cholesky.logDeterminantAndQuadratic(system.a, system.b)
+        let sigma2 = max(0, system.c - quadratic) / Double(max(1, n - p))
+        return -0.5 * (Double(n - p) * log(sigma2) + system.logDetH + logDeterminant)
+    }
+
+    /// X*ᵀX*, X*ᵀy*, y*ᵀy* and log|H| (Σ_v log(1 + n_v λ)) at one variance ratio.
+    private func transformed(_ lambda: Double) -> (a: Matrix, b: [Double], c: Double, logDetH: Double) {
         var a = xtx
         var b = xty
         var c = yty
@@ -219,6 +252,13 @@ struct GramSums {
             for j in 0..<p { b[j] -= w * group.xy[j] }
             c -= w * group.yy
         }
+        return (a, b, c, logDetH)
+    }
+
+    /// The GLS at one variance ratio from the sums: the factor of X*ᵀX*, β̂(λ),
+    /// the residual sum of squares and ℓ_R(λ).
+    func solve(_ lambda: Double) throws -> GramSolution {
+        let (a, b, c, logDetH) = transformed(lambda)
         let factor = try Cholesky(a)
         let beta = try factor.solve(b)
         let rss = max(0, c - zip(b, beta).reduce(0) { $0 + $1.0 * $1.1 })

@@ -2,11 +2,12 @@ import Foundation
 import LinearAlgebra
 import TepatData
 
-/// Predicts every registry household and draws its bootstrap replicates, a chunk
-/// of households at a time: one GEMM per chunk gives the linear predictor of all
-/// replicates (X_chunk · B*), to which each replicate's village effect and a
-/// household residual are added. Only per-village sums leave a chunk, so memory
-/// is bounded by the chunk size and the number of villages.
+/// Predicts every registry household and evaluates the bootstrap replicates, a
+/// chunk of households at a time: one GEMM per chunk gives every replicate's
+/// refitted linear predictor (X_chunk · B̂*); each household then adds, per
+/// replicate, whether it is poor in the drawn population and subtracts its
+/// refitted EBP (`ParametricBootstrap`). Only per-village sums of these errors
+/// leave a chunk, so memory is bounded by the chunk size and the number of villages.
 struct RegistryPass {
     let encoder: FeatureEncoder
     let coefficients: [Double]
@@ -16,15 +17,15 @@ struct RegistryPass {
     /// Standardised residuals to draw household errors from; empty: normal draws.
     let residualPool: [Double]
     let logPovertyLine: Double
-    /// p × B coefficient draws, column-major.
-    let betaDraws: Matrix
-    /// V × B village-effect draws, column-major.
-    let etaDraws: Matrix
-    /// σ_ε of each replicate.
-    let sigmaEpsDraws: [Double]
+    /// The bootstrap's drawn populations and refitted models (B may be 0).
+    let bootstrap: ParametricBootstrap.Replicates
     let seed: UInt64
     let chunkRows: Int
     let threads: Int
+    let normal = TabulatedNormalCDF()
+    /// One household in this many has its EBP of P2 evaluated per replicate
+    /// (1: every household, the exact evaluation the tests compare with).
+    var severityStride = RegistryPass.defaultSeverityStride
 
     /// Residuals a replicate draws from: the survey's own up to `poolLimit`;
     /// beyond it, that many evenly spaced order statistics of them, which keep
@@ -43,25 +44,27 @@ struct RegistryPass {
         var logMean: [Double]
         var logSD: [Double]
         var fgt: (p0: [Double], p1: [Double], p2: [Double])
-        /// V × B sums of members below the line, and of members × gap², per replicate.
-        var replicatePoor: [Double]
-        var replicateSeverity: [Double]
+        /// V × B, per replicate: the drawn population's members below the line
+        /// less the refitted EBP's expected ones, and the same of members × gap²;
+        /// over a village's persons, the replicate's error of its P0 and P2.
+        var replicatePoorError: [Double]
+        var replicateSeverityError: [Double]
 
         static func empty(households n: Int, villages: Int, replicates: Int) -> Output {
             let zeros = [Double](repeating: 0, count: n)
             return Output(logMean: zeros, logSD: zeros, fgt: (zeros, zeros, zeros),
-                          replicatePoor: Array(repeating: 0, count: villages * replicates),
-                          replicateSeverity: Array(repeating: 0, count: villages * replicates))
+                          replicatePoorError: Array(repeating: 0, count: villages * replicates),
+                          replicateSeverityError: Array(repeating: 0, count: villages * replicates))
         }
 
         /// Adds a chunk's replicate sums to its villages'.
         mutating func addReplicates(of chunk: ChunkResult, villages villageCount: Int) {
             let touched = chunk.villages.count
-            let replicates = villageCount > 0 ? replicatePoor.count / villageCount : 0
+            let replicates = villageCount > 0 ? replicatePoorError.count / villageCount : 0
             for (local, v) in chunk.villages.enumerated() {
                 for b in 0..<replicates {
-                    replicatePoor[v + b * villageCount] += chunk.poor[local + b * touched]
-                    replicateSeverity[v + b * villageCount] += chunk.severity[local + b * touched]
+                    replicatePoorError[v + b * villageCount] += chunk.poor[local + b * touched]
+                    replicateSeverityError[v + b * villageCount] += chunk.severity[local + b * touched]
                 }
             }
         }
@@ -73,9 +76,9 @@ struct RegistryPass {
                 logMean[i] = part.logMean[k]; logSD[i] = part.logSD[k]
                 fgt.p0[i] = part.fgt.p0[k]; fgt.p1[i] = part.fgt.p1[k]; fgt.p2[i] = part.fgt.p2[k]
             }
-            for k in replicatePoor.indices {
-                replicatePoor[k] += part.replicatePoor[k]
-                replicateSeverity[k] += part.replicateSeverity[k]
+            for k in replicatePoorError.indices {
+                replicatePoorError[k] += part.replicatePoorError[k]
+                replicateSeverityError[k] += part.replicateSeverityError[k]
             }
         }
     }
@@ -96,12 +99,12 @@ struct RegistryPass {
     func run(_ households: HouseholdColumns) throws -> Output {
         let n = households.count
         let villageCount = villageEffect.count
-        let replicates = betaDraws.columns
+        let replicates = bootstrap.beta.columns
         var output = Output(
             logMean: Array(repeating: 0, count: n), logSD: Array(repeating: 0, count: n),
             fgt: (Array(repeating: 0, count: n), Array(repeating: 0, count: n), Array(repeating: 0, count: n)),
-            replicatePoor: Array(repeating: 0, count: villageCount * replicates),
-            replicateSeverity: Array(repeating: 0, count: villageCount * replicates))
+            replicatePoorError: Array(repeating: 0, count: villageCount * replicates),
+            replicateSeverityError: Array(repeating: 0, count: villageCount * replicates))
         let chunks = stride(from: 0, to: n, by: chunkRows).map { $0..<min(n, $0 + chunkRows) }
         // Waves of `threads` chunks; each wave's results are folded in chunk order,
         // so sums are identical whatever the thread count.
@@ -160,40 +163,17 @@ struct RegistryPass {
             }
         }
 
-        let replicates = betaDraws.columns
-        let touched = villages.count
-        var poor = [Double](repeating: 0, count: touched * replicates)
-        var severity = poor
+        let replicates = bootstrap.beta.columns
+        var chunk = ChunkResult(range: range, logMean: logMean, logSD: logSD, p0: p0, p1: p1, p2: p2, villages: villages,
+                                poor: [Double](repeating: 0, count: villages.count * replicates),
+                                severity: [Double](repeating: 0, count: villages.count * replicates))
         if replicates > 0 {
-            let draws = try BLAS.product(x, betaDraws)  // nc × B
-            let villageCount = villageEffect.count
+            let refitted = try BLAS.product(x, bootstrap.beta)  // nc × B
             var sampler = NormalSampler(seed: seed, stream: stream)
-            let lnz = logPovertyLine
-            let poolSize = residualPool.count
-            draws.storage.withUnsafeBufferPointer { d in
-                etaDraws.storage.withUnsafeBufferPointer { eta in
-                    households.members.withUnsafeBufferPointer { m in
-                        for b in 0..<replicates {
-                            let column = b * nc
-                            let sigmaEps = sigmaEpsDraws[b]
-                            for i in 0..<nc {
-                                let v = Int(households.village[range.lowerBound + i])
-                                let e = poolSize > 0 ? residualPool[sampler.index(poolSize)] : sampler.normal()
-                                let t = d[column + i] + eta[v + b * villageCount] + sigmaEps * e
-                                if t < lnz {
-                                    let members = m[range.lowerBound + i]
-                                    let gap = 1 - exp(t - lnz)
-                                    poor[local[i] + b * touched] += members
-                                    severity[local[i] + b * touched] += members * gap * gap
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            addErrors(households: households, range: range, linear: linear, point: chunk, refitted: refitted, slot: local,
+                      sampler: &sampler, poor: &chunk.poor, severity: &chunk.severity)
         }
-        return ChunkResult(range: range, logMean: logMean, logSD: logSD, p0: p0, p1: p1, p2: p2,
-                           villages: villages, poor: poor, severity: severity)
+        return chunk
     }
 }
 

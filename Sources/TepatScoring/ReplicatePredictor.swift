@@ -2,13 +2,14 @@ import Foundation
 import LinearAlgebra
 import TepatData
 
-/// The replicate draws of a fitted model, kept so that what depends on the
-/// households' welfare (a plan's outcome, which villages a plan funds) can be
-/// evaluated under each replicate as well as under the estimates. Under
-/// replicate b, household h's log welfare is N(x_h β*_b + η*_{v,b}, σ*²_{ε,b}):
-/// the parameters are the draw's, and the household's own error is normal
-/// with the draw's variance (the registry pass draws it from the survey's
-/// residuals; a closed form needs a distribution).
+/// Draws of a fitted model's parameters given the survey (`ModelPosterior`),
+/// kept so that what depends on the households' welfare (a plan's outcome,
+/// which villages a plan funds) can be evaluated under each replicate as well
+/// as under the estimates. Under replicate b, household h's log welfare is
+/// N(x_h β*_b + η*_{v,b}, σ*²_{ε,b}): the parameters are the draw's, and the
+/// household's own error is normal with the draw's variance (a plan's gains
+/// have a closed form under a normal). The villages' intervals come from the
+/// parametric bootstrap instead (`ParametricBootstrap`).
 public struct ReplicatePredictor: Sendable {
     /// One stratum's encoder and draws; `urban` nil when one model serves all.
     struct Stratum: Sendable {

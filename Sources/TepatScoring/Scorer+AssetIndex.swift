@@ -19,7 +19,8 @@ extension Scorer {
 
     /// Without consumption the asset index only orders households: the poorest
     /// `assumedHeadcount` of persons count as poor, P1 and P2 are not defined (0),
-    /// and intervals come from resampling households within each village.
+    /// and intervals come from resampling households within each village (a
+    /// replicate's error is its resample's poor persons less the village's).
     static func assetIndexPass(index: [Double], registry: HouseholdColumns, villageCount: Int, options: ScoringOptions) -> RegistryPass.Output {
         let n = registry.count
         let order = index.indices.sorted { index[$0] != index[$1] ? index[$0] < index[$1] : $0 < $1 }
@@ -31,12 +32,13 @@ extension Scorer {
             before += registry.members[h]
         }
         let replicates = max(0, options.bootstrap)
-        var replicatePoor = [Double](repeating: 0, count: villageCount * replicates)
+        var replicatePoorError = [Double](repeating: 0, count: villageCount * replicates)
         var members: [[Int]] = Array(repeating: [], count: villageCount)
         for h in 0..<n { members[Int(registry.village[h])].append(h) }
         var sampler = NormalSampler(seed: options.seed, stream: 0xA55E7)
         for v in 0..<villageCount where !members[v].isEmpty {
             let list = members[v]
+            let pointPoor = list.reduce(0) { $0 + poor[$1] * registry.members[$1] }
             for b in 0..<replicates {
                 var sum = 0.0
                 for _ in list.indices {
@@ -45,12 +47,12 @@ extension Scorer {
                     let h = list[min(list.count - 1, Int(u * Double(list.count)))]
                     sum += poor[h] * registry.members[h]
                 }
-                replicatePoor[v + b * villageCount] = sum
+                replicatePoorError[v + b * villageCount] = sum - pointPoor
             }
         }
         let zeros = [Double](repeating: 0, count: n)
         return RegistryPass.Output(
             logMean: index, logSD: zeros, fgt: (poor, zeros, zeros),
-            replicatePoor: replicatePoor, replicateSeverity: [Double](repeating: 0, count: villageCount * replicates))
+            replicatePoorError: replicatePoorError, replicateSeverityError: [Double](repeating: 0, count: villageCount * replicates))
     }
 }

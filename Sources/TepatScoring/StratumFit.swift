@@ -67,15 +67,20 @@ struct StratumFirstStage {
         let smallArea = SmallAreaSummary(sigma2Eta: nested.sigma2Eta, sigma2Eps: nested.sigma2Eps, surveyVillages: nested.surveyVillages,
                                          replicates: options.bootstrap, ridge: nested.ridge)
 
-        // Replicate draws of β, the variance components and the village
-        // effects from their joint distribution given the survey (ModelPosterior).
+        // Draws of the parameters from their distribution given the survey
+        // (ModelPosterior), for what is evaluated under replicates later (a
+        // plan's outcome); and the parametric bootstrap, for the villages' intervals.
         var sampler = NormalSampler(seed: options.seed, stream: 0xB00757 &+ stream)
         let draws = try nested.replicates(max(0, options.bootstrap), sampler: &sampler)
+        let pool = RegistryPass.pool(nested.standardisedResiduals)
+        // Replicate b of this stratum draws from stream (stratum + 1)·2³² + b of its own seed.
+        let bootstrap = try nested.bootstrap(pool: pool, threads: options.threads).replicates(
+            max(0, options.bootstrap), villageCount: villages.count, columns: surveyDesign.columns, kept: nested.keptColumns,
+            seed: options.seed ^ 0xB0075_EB9, firstStream: (stream + 1) << 32)
         let pass = RegistryPass(
             encoder: encoder, coefficients: nested.coefficients,
             villageEffect: nested.villageEffects, villageEffectVariance: nested.villageEffectVariances,
-            sigma2Eps: nested.sigma2Eps, residualPool: RegistryPass.pool(nested.standardisedResiduals), logPovertyLine: lnz,
-            betaDraws: draws.beta, etaDraws: draws.eta, sigmaEpsDraws: draws.sigmaEps,
+            sigma2Eps: nested.sigma2Eps, residualPool: pool, logPovertyLine: lnz, bootstrap: bootstrap,
             seed: options.seed &+ stream &* 0x1000, chunkRows: options.chunkRows, threads: options.threads)
         return StratumSecondStage(pass: pass, pmt: pmt, smallArea: smallArea, pooled: base.pooled,
                                   balance: CovariateBalance.compare(base, design: design, weights: survey.weights, registry: sums),

@@ -15,18 +15,22 @@ enum VillageRanker {
                                   m0: measures.mpi[v].m0, desil: measures.shareDesil1to4[v], weights: options.weights)
         }
         clock.lap("aggregate")
-        let ranking = try rank(measures: measures, villages: villages, pass: replicates, standardisation: standardisation, options: options)
+        let ranking = try rank(measures: measures, modelP0: unscored.p0, villages: villages, pass: replicates, standardisation: standardisation,
+                               options: options)
         clock.lap("bootstrap")
         return (measures, ranking, standardisation, benchmark)
     }
 
     /// Ranks the villages with registry households under the chosen ordering;
     /// rank and P0 intervals are the 5th and 95th percentiles over the
-    /// replicates. A village without households has no rank (0), no interval
-    /// and quality `noData`, and comes last in `order`, by code. With a
-    /// benchmark, each replicate's P0s are scaled to the official rate too.
-    static func rank(measures: VillageMeasures, villages: VillageList, pass: RegistryPass.Output, standardisation: Standardisation,
-                     options: ScoringOptions) throws -> VillageRanking {
+    /// replicates, each of which moves every village's estimate by its
+    /// bootstrap error (`ParametricBootstrap`): P0 = P̂0 + e0, P2 = P̂2 + e2,
+    /// kept in [0, 1]. A village without households has no rank (0), no
+    /// interval and quality `noData`, and comes last in `order`, by code. With
+    /// a benchmark, each replicate's P0s (from the model's `modelP0`, before
+    /// scaling) are scaled to the official rate too.
+    static func rank(measures: VillageMeasures, modelP0: [Double], villages: VillageList, pass: RegistryPass.Output,
+                     standardisation: Standardisation, options: ScoringOptions) throws -> VillageRanking {
         let count = villages.count
         let ranked = (0..<count).filter { measures.households[$0] > 0 }
         func key(p0: Double, p2: Double, poor: Double, v: Int) -> Double {
@@ -53,16 +57,17 @@ enum VillageRanker {
         var replicateRanks = [[Double]](repeating: [], count: count)
         var replicateP0 = [[Double]](repeating: [], count: count)
         for b in 0..<options.bootstrap {
-            var p0 = (0..<count).map { v in measures.persons[v] > 0 ? pass.replicatePoor[v + b * count] / measures.persons[v] : 0 }
+            var p0 = (0..<count).map { v in
+                measures.persons[v] > 0 ? min(1, max(0, modelP0[v] + pass.replicatePoorError[v + b * count] / measures.persons[v])) : 0
+            }
             if let official = options.benchmarkP0 {
                 p0 = P0Benchmark.scaled(p0, by: try P0Benchmark.factor(p0: p0, persons: measures.persons, official: official))
             }
             var keys = [Double](repeating: 0, count: count)
             for v in 0..<count {
                 let persons = measures.persons[v]
-                let p2 = persons > 0 ? pass.replicateSeverity[v + b * count] / persons : 0
-                let poor = options.benchmarkP0 == nil ? pass.replicatePoor[v + b * count] : p0[v] * persons
-                keys[v] = key(p0: p0[v], p2: p2, poor: poor, v: v)
+                let p2 = persons > 0 ? min(1, max(0, measures.p2[v] + pass.replicateSeverityError[v + b * count] / persons)) : 0
+                keys[v] = key(p0: p0[v], p2: p2, poor: p0[v] * persons, v: v)
                 replicateP0[v].append(p0[v])
             }
             for (v, r) in ranks(keys).enumerated() { replicateRanks[v].append(Double(r)) }

@@ -163,6 +163,17 @@ final class LinearAlgebraTests: XCTestCase {
         XCTAssertEqual(x[1], 0, accuracy: 1e-15)
     }
 
+    /// With the same A and b = [2, 1]: log det A = log 8 and bᵀA⁻¹b = bᵀx with
+    /// x = [0.5, 0], that is 1; an indefinite A is named as such.
+    func testLogDeterminantAndQuadraticHandWorked() throws {
+        let (logDeterminant, quadratic) = try Cholesky.logDeterminantAndQuadratic(Matrix([[4, 2], [2, 3]]), [2, 1])
+        XCTAssertEqual(logDeterminant, log(8), accuracy: 1e-14)
+        XCTAssertEqual(quadratic, 1, accuracy: 1e-15)
+        XCTAssertThrowsError(try Cholesky.logDeterminantAndQuadratic(Matrix([[1, 2], [2, 1]]), [1, 1])) { error in
+            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(routine: "dpotrf", order: 2))
+        }
+    }
+
     func testCholeskyRejectsIndefinite() {
         XCTAssertThrowsError(try Cholesky(Matrix([[1, 2], [2, 1]]))) { error in
             XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(routine: "dpotrf", order: 2))

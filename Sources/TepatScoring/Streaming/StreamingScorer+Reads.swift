@@ -45,8 +45,8 @@ extension StreamingScorer {
     /// What the second read gathers.
     struct Scored {
         var sums: VillageSums
-        var replicatePoor: [Double]
-        var replicateSeverity: [Double]
+        var replicatePoorError: [Double]
+        var replicateSeverityError: [Double]
         var lowest = Double.infinity
         var highest = -Double.infinity
     }
@@ -58,12 +58,12 @@ extension StreamingScorer {
         let replicates = max(0, options.bootstrap)
         var scored = Scored(
             sums: VillageSums(villages: villages.count, mpiIndicators: options.mpi.indicators.count),
-            replicatePoor: Array(repeating: 0, count: villages.count * replicates),
-            replicateSeverity: Array(repeating: 0, count: villages.count * replicates))
+            replicatePoorError: Array(repeating: 0, count: villages.count * replicates),
+            replicateSeverityError: Array(repeating: 0, count: villages.count * replicates))
         var replicateSums = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
-                                                replicatePoor: scored.replicatePoor, replicateSeverity: scored.replicateSeverity)
-        scored.replicatePoor = []
-        scored.replicateSeverity = []
+                                                replicatePoorError: scored.replicatePoorError, replicateSeverityError: scored.replicateSeverityError)
+        scored.replicatePoorError = []
+        scored.replicateSeverityError = []
         let deprivations = Deprivation.allCases
         var chunker = StrataChunker(strata: strata, rows: options.chunkRows)
         // Chunks wait per stratum until a wave of `threads` is ready; chunk k of a
@@ -101,8 +101,8 @@ extension StreamingScorer {
         }
         for (s, chunk) in chunker.rest() { try take(s, chunk) }
         for s in 0..<strata { try runWave(s) }
-        scored.replicatePoor = replicateSums.replicatePoor
-        scored.replicateSeverity = replicateSums.replicateSeverity
+        scored.replicatePoorError = replicateSums.replicatePoorError
+        scored.replicateSeverityError = replicateSums.replicateSeverityError
         return scored
     }
 

@@ -94,7 +94,7 @@ public enum StreamingScorer {
         onStage("aggregate")
         let (unscored, overall, deciles) = try aggregate(scored, spill: spill, options: options)
         let replicates = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
-                                             replicatePoor: scored.replicatePoor, replicateSeverity: scored.replicateSeverity)
+                                             replicatePoorError: scored.replicatePoorError, replicateSeverityError: scored.replicateSeverityError)
         let ranked = try VillageRanker.rank(unscored, villages: villages, replicates: replicates, options: options, clock: clock)
         let result = ScoringResult(
             options: options, method: .pmt, villages: villages,

@@ -1,0 +1,129 @@
+import Foundation
+import LinearAlgebra
+import TepatData
+
+extension RegistryPass {
+    /// The EBP of P2 is evaluated, in each replicate, for one household in
+    /// `defaultSeverityStride`, a different one in each replicate (household i
+    /// in replicate b when i ≡ b mod the stride). For every household the
+    /// replicate's P2 is first approximated from its point EBP to first order
+    /// in the change of its predicted mean μ, ∂P2/∂μ = −2(P1 − P2); the
+    /// selected households carry, times the stride, what that approximation
+    /// misses (a control variate). The remainder is small and smooth, so this
+    /// adds little to a replicate's error (Docs/model.md §5) and takes three
+    /// quarters of the exp and Φ the bootstrap evaluates.
+    static let defaultSeverityStride = 4
+
+    /// Every replicate's errors for a chunk: under replicate b each household
+    /// adds its members when it is poor in the drawn population
+    /// (x β̂ + η*_v + σ̂_ε e < ln z) and takes away its refitted EBP's expected
+    /// poor members; the same for members × gap². `slot[i]` is the household's
+    /// village among those the chunk touches; `point` the chunk's point predictions.
+    func addErrors(households: HouseholdColumns, range: Range<Int>, linear: [Double], point: ChunkResult, refitted: Matrix,
+                   slot: [Int], sampler: inout NormalSampler, poor: inout [Double], severity: inout [Double]) {
+        let nc = range.count, villageCount = villageEffect.count, stride = severityStride, touched = point.villages.count
+        let lnz = logPovertyLine, sigmaEps = bootstrap.sigmaEps
+        let inputs = HouseholdInputs(village: range.map { Int(households.village[$0]) }, members: Array(households.members[range]),
+                                     linear: linear, slot: slot, pointMean: point.logMean, pointSeverity: point.p2,
+                                     severitySlope: zip(point.p1, point.p2).map { -2 * ($0 - $1) }, pool: residualPool)
+        normal.withEvaluator { phi in
+            inputs.withPointers { h in
+                bootstrap.withPointers(refitted) { xb, r in
+                    poor.withUnsafeMutableBufferPointer { poor in
+                        severity.withUnsafeMutableBufferPointer { severity in
+                            for b in 0..<refitted.columns {
+                                let column = b * nc, offset = b * villageCount, sums = b * touched
+                                var selected = b % stride  // the next household whose P2 is evaluated
+                                // A village's households mostly follow one another: their
+                                // errors add up in registers and go to memory when it changes.
+                                var current = sums, poorSum = 0.0, severitySum = 0.0
+                                for i in 0..<nc {
+                                    let v = h.village[i] + offset, m = h.members[i], k = h.slot[i] + sums
+                                    if k != current {
+                                        poor[current] += poorSum; severity[current] += severitySum
+                                        (current, poorSum, severitySum) = (k, 0, 0)
+                                    }
+                                    let e = h.pool.isEmpty ? sampler.normal() : h.pool[sampler.index(h.pool.count)]
+                                    let t = h.linear[i] + r.trueEta[v] + sigmaEps * e
+                                    if t < lnz {
+                                        let gap = 1 - phi.exp(t - lnz)
+                                        poorSum += m
+                                        severitySum += m * gap * gap
+                                    }
+                                    let mu = xb[column + i] + r.eta[v], s = r.sd[v], d = (lnz - mu) * r.inverseSD[v]
+                                    let p0 = phi.cdf(d)
+                                    var p2 = h.pointSeverity[i] + h.severitySlope[i] * (mu - h.pointMean[i])
+                                    if i == selected {
+                                        p2 += Double(stride) * (phi.severity(d: d, sigma: s, expSigma2: r.expVariance[v], headcount: p0) - p2)
+                                        selected += stride
+                                    }
+                                    poorSum -= m * p0
+                                    severitySum -= m * p2
+                                }
+                                poor[current] += poorSum; severity[current] += severitySum
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A chunk's per-household inputs to the replicate loop, handed to it as
+/// pointers (unchecked in an optimised build: the loop's indices are its own).
+private struct HouseholdInputs {
+    let village: [Int], members: [Double], linear: [Double], slot: [Int]
+    let pointMean: [Double], pointSeverity: [Double], severitySlope: [Double], pool: [Double]
+
+    struct Pointers {
+        let village: UnsafeBufferPointer<Int>, members: UnsafeBufferPointer<Double>, linear: UnsafeBufferPointer<Double>
+        let slot: UnsafeBufferPointer<Int>, pointMean: UnsafeBufferPointer<Double>, pointSeverity: UnsafeBufferPointer<Double>
+        let severitySlope: UnsafeBufferPointer<Double>, pool: UnsafeBufferPointer<Double>
+    }
+
+    func withPointers<R>(_ body: (Pointers) throws -> R) rethrows -> R {
+        try village.withUnsafeBufferPointer { village in
+            try members.withUnsafeBufferPointer { members in
+                try linear.withUnsafeBufferPointer { linear in
+                    try slot.withUnsafeBufferPointer { slot in
+                        try pointMean.withUnsafeBufferPointer { pointMean in
+                            try pointSeverity.withUnsafeBufferPointer { pointSeverity in
+                                try severitySlope.withUnsafeBufferPointer { severitySlope in
+                                    try pool.withUnsafeBufferPointer {
+                                        try body(Pointers(village: village, members: members, linear: linear, slot: slot, pointMean: pointMean,
+                                                          pointSeverity: pointSeverity, severitySlope: severitySlope, pool: $0))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension ParametricBootstrap.Replicates {
+    struct Pointers {
+        let trueEta: UnsafeBufferPointer<Double>, eta: UnsafeBufferPointer<Double>, sd: UnsafeBufferPointer<Double>
+        let inverseSD: UnsafeBufferPointer<Double>, expVariance: UnsafeBufferPointer<Double>
+    }
+
+    /// The replicates' village columns, and `refitted` (a chunk's X·B̂*), as pointers.
+    func withPointers<R>(_ refitted: Matrix, _ body: (UnsafeBufferPointer<Double>, Pointers) throws -> R) rethrows -> R {
+        try refitted.storage.withUnsafeBufferPointer { xb in
+            try trueEta.storage.withUnsafeBufferPointer { trueEta in
+                try eta.storage.withUnsafeBufferPointer { eta in
+                    try sd.storage.withUnsafeBufferPointer { sd in
+                        try inverseSD.storage.withUnsafeBufferPointer { inverseSD in
+                            try expVariance.storage.withUnsafeBufferPointer {
+                                try body(xb, Pointers(trueEta: trueEta, eta: eta, sd: sd, inverseSD: inverseSD, expVariance: $0))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
