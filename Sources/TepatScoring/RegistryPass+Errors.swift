@@ -14,59 +14,74 @@ extension RegistryPass {
     /// quarters of the exp and Φ the bootstrap evaluates.
     static let defaultSeverityStride = 4
 
-    /// Every replicate's errors for a chunk: under replicate b each household
-    /// adds its members when it is poor in the drawn population
+    /// Every replicate's sums for a chunk (`ReplicateSums`): under replicate b
+    /// each household adds its members when it is poor in the drawn population
     /// (x β̂ + η*_v + σ̂_ε e < ln z) and takes away its refitted EBP's expected
     /// poor members; the same for members × gap². `slot[i]` is the household's
-    /// village among those the chunk touches; `point` the chunk's point predictions.
-    func addErrors(households: HouseholdColumns, range: Range<Int>, linear: [Double], point: ChunkResult, refitted: Matrix,
-                   slot: [Int], sampler: inout NormalSampler, poor: inout [Double], severity: inout [Double]) {
+    /// village among those the chunk touches; the chunk's point predictions
+    /// are read from `chunk`.
+    func addErrors(households: HouseholdColumns, range: Range<Int>, linear: [Double], refitted: Matrix, slot: [Int],
+                   sampler: inout NormalSampler, to chunk: inout ChunkResult) {
+        let point = chunk
         let nc = range.count, villageCount = villageEffect.count, stride = severityStride, touched = point.villages.count
         let lnz = logPovertyLine, sigmaEps = bootstrap.sigmaEps
         let inputs = HouseholdInputs(village: range.map { Int(households.village[$0]) }, members: Array(households.members[range]),
                                      linear: linear, slot: slot, pointMean: point.logMean, pointSeverity: point.p2,
                                      severitySlope: zip(point.p1, point.p2).map { -2 * ($0 - $1) }, pool: residualPool)
+        var sums = Sums(count: chunk.poor.count)
         normal.withEvaluator { phi in
             inputs.withPointers { h in
                 bootstrap.withPointers(refitted) { xb, r in
-                    poor.withUnsafeMutableBufferPointer { poor in
-                        severity.withUnsafeMutableBufferPointer { severity in
-                            for b in 0..<refitted.columns {
-                                let column = b * nc, offset = b * villageCount, sums = b * touched
-                                var selected = b % stride  // the next household whose P2 is evaluated
-                                // A village's households mostly follow one another: their
-                                // errors add up in registers and go to memory when it changes.
-                                var current = sums, poorSum = 0.0, severitySum = 0.0
-                                for i in 0..<nc {
-                                    let v = h.village[i] + offset, m = h.members[i], k = h.slot[i] + sums
-                                    if k != current {
-                                        poor[current] += poorSum; severity[current] += severitySum
-                                        (current, poorSum, severitySum) = (k, 0, 0)
-                                    }
-                                    let e = h.pool.isEmpty ? sampler.normal() : h.pool[sampler.index(h.pool.count)]
-                                    let t = h.linear[i] + r.trueEta[v] + sigmaEps * e
-                                    if t < lnz {
-                                        let gap = 1 - phi.exp(t - lnz)
-                                        poorSum += m
-                                        severitySum += m * gap * gap
-                                    }
-                                    let mu = xb[column + i] + r.eta[v], s = r.sd[v], d = (lnz - mu) * r.inverseSD[v]
-                                    let p0 = phi.cdf(d)
-                                    var p2 = h.pointSeverity[i] + h.severitySlope[i] * (mu - h.pointMean[i])
-                                    if i == selected {
-                                        p2 += Double(stride) * (phi.severity(d: d, sigma: s, expSigma2: r.expVariance[v], headcount: p0) - p2)
-                                        selected += stride
-                                    }
-                                    poorSum -= m * p0
-                                    severitySum -= m * p2
-                                }
-                                poor[current] += poorSum; severity[current] += severitySum
+                    for b in 0..<refitted.columns {
+                        let column = b * nc, offset = b * villageCount, first = b * touched
+                        var selected = b % stride  // the next household whose P2 is evaluated
+                        // A village's households mostly follow one another: their
+                        // sums add up in registers and are stored when it changes.
+                        var current = first, poorSum = 0.0, severitySum = 0.0
+                        for i in 0..<nc {
+                            let v = h.village[i] + offset, m = h.members[i], k = h.slot[i] + first
+                            if k != current {
+                                sums.add(current, poorSum, severitySum)
+                                (current, poorSum, severitySum) = (k, 0, 0)
                             }
+                            let e = h.pool.isEmpty ? sampler.normal() : h.pool[sampler.index(h.pool.count)]
+                            let t = h.linear[i] + r.trueEta[v] + sigmaEps * e
+                            if t < lnz {
+                                let gap = 1 - phi.exp(t - lnz)
+                                poorSum += m
+                                severitySum += m * gap * gap
+                            }
+                            let mu = xb[column + i] + r.eta[v], s = r.sd[v], d = (lnz - mu) * r.inverseSD[v]
+                            let p0 = phi.cdf(d)
+                            var p2 = h.pointSeverity[i] + h.severitySlope[i] * (mu - h.pointMean[i])
+                            if i == selected {
+                                p2 += Double(stride) * (phi.severity(d: d, sigma: s, expSigma2: r.expVariance[v], headcount: p0) - p2)
+                                selected += stride
+                            }
+                            poorSum -= m * p0
+                            severitySum -= m * p2
                         }
+                        sums.add(current, poorSum, severitySum)
                     }
                 }
             }
         }
+        (chunk.poor, chunk.severity) = (sums.poor, sums.severity)
+    }
+}
+
+/// A chunk's replicate sums while the loop fills them.
+private struct Sums {
+    var poor: [Double], severity: [Double]
+
+    init(count: Int) {
+        poor = [Double](repeating: 0, count: count)
+        severity = poor
+    }
+
+    mutating func add(_ k: Int, _ poorError: Double, _ severityError: Double) {
+        poor[k] += poorError
+        severity[k] += severityError
     }
 }
 

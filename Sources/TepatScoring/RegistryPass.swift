@@ -44,29 +44,12 @@ struct RegistryPass {
         var logMean: [Double]
         var logSD: [Double]
         var fgt: (p0: [Double], p1: [Double], p2: [Double])
-        /// V × B, per replicate: the drawn population's members below the line
-        /// less the refitted EBP's expected ones, and the same of members × gap²;
-        /// over a village's persons, the replicate's error of its P0 and P2.
-        var replicatePoorError: [Double]
-        var replicateSeverityError: [Double]
+        var replicates: ReplicateSums
 
         static func empty(households n: Int, villages: Int, replicates: Int) -> Output {
             let zeros = [Double](repeating: 0, count: n)
             return Output(logMean: zeros, logSD: zeros, fgt: (zeros, zeros, zeros),
-                          replicatePoorError: Array(repeating: 0, count: villages * replicates),
-                          replicateSeverityError: Array(repeating: 0, count: villages * replicates))
-        }
-
-        /// Adds a chunk's replicate sums to its villages'.
-        mutating func addReplicates(of chunk: ChunkResult, villages villageCount: Int) {
-            let touched = chunk.villages.count
-            let replicates = villageCount > 0 ? replicatePoorError.count / villageCount : 0
-            for (local, v) in chunk.villages.enumerated() {
-                for b in 0..<replicates {
-                    replicatePoorError[v + b * villageCount] += chunk.poor[local + b * touched]
-                    replicateSeverityError[v + b * villageCount] += chunk.severity[local + b * touched]
-                }
-            }
+                          replicates: ReplicateSums(villages: villages, replicates: replicates))
         }
 
         /// Adds a stratum's output: its households go back to their rows, its
@@ -76,10 +59,7 @@ struct RegistryPass {
                 logMean[i] = part.logMean[k]; logSD[i] = part.logSD[k]
                 fgt.p0[i] = part.fgt.p0[k]; fgt.p1[i] = part.fgt.p1[k]; fgt.p2[i] = part.fgt.p2[k]
             }
-            for k in replicatePoorError.indices {
-                replicatePoorError[k] += part.replicatePoorError[k]
-                replicateSeverityError[k] += part.replicateSeverityError[k]
-            }
+            replicates.add(part.replicates)
         }
     }
 
@@ -91,7 +71,8 @@ struct RegistryPass {
         var logSD: [Double]
         var p0: [Double], p1: [Double], p2: [Double]
         var villages: [Int]
-        /// touched-villages × B, row = local village index.
+        /// touched-villages × B, row = local village index: the sums of
+        /// `ReplicateSums` for the chunk's households.
         var poor: [Double]
         var severity: [Double]
     }
@@ -103,8 +84,7 @@ struct RegistryPass {
         var output = Output(
             logMean: Array(repeating: 0, count: n), logSD: Array(repeating: 0, count: n),
             fgt: (Array(repeating: 0, count: n), Array(repeating: 0, count: n), Array(repeating: 0, count: n)),
-            replicatePoorError: Array(repeating: 0, count: villageCount * replicates),
-            replicateSeverityError: Array(repeating: 0, count: villageCount * replicates))
+            replicates: ReplicateSums(villages: villageCount, replicates: replicates))
         let chunks = stride(from: 0, to: n, by: chunkRows).map { $0..<min(n, $0 + chunkRows) }
         // Waves of `threads` chunks; each wave's results are folded in chunk order,
         // so sums are identical whatever the thread count.
@@ -120,7 +100,7 @@ struct RegistryPass {
                     output.fgt.p1[i] = chunk.p1[local]
                     output.fgt.p2[i] = chunk.p2[local]
                 }
-                output.addReplicates(of: chunk, villages: villageCount)
+                output.replicates.add(chunk, villages: villageCount)
             }
             next += wave.count
         }
@@ -170,10 +150,44 @@ struct RegistryPass {
         if replicates > 0 {
             let refitted = try BLAS.product(x, bootstrap.beta)  // nc × B
             var sampler = NormalSampler(seed: seed, stream: stream)
-            addErrors(households: households, range: range, linear: linear, point: chunk, refitted: refitted, slot: local,
-                      sampler: &sampler, poor: &chunk.poor, severity: &chunk.severity)
+            addErrors(households: households, range: range, linear: linear, refitted: refitted, slot: local,
+                      sampler: &sampler, to: &chunk)
         }
         return chunk
+    }
+}
+
+/// The villages' bootstrap sums, V × B (village v of replicate b at v + b·V).
+struct ReplicateSums: Sendable {
+    /// Per replicate: the drawn population's members below the line less the
+    /// refitted EBP's expected ones, and the same of members × gap²; over a
+    /// village's persons, the replicate's errors of its P0 and P2.
+    var poorError: [Double]
+    var severityError: [Double]
+
+    init(villages: Int, replicates: Int) {
+        poorError = [Double](repeating: 0, count: villages * replicates)
+        severityError = poorError
+    }
+
+    /// Adds a chunk's sums to its villages'.
+    mutating func add(_ chunk: RegistryPass.ChunkResult, villages villageCount: Int) {
+        let touched = chunk.villages.count
+        let replicates = villageCount > 0 ? poorError.count / villageCount : 0
+        for (local, v) in chunk.villages.enumerated() {
+            for b in 0..<replicates {
+                poorError[v + b * villageCount] += chunk.poor[local + b * touched]
+                severityError[v + b * villageCount] += chunk.severity[local + b * touched]
+            }
+        }
+    }
+
+    /// Adds another stratum's sums.
+    mutating func add(_ other: ReplicateSums) {
+        for k in poorError.indices {
+            poorError[k] += other.poorError[k]
+            severityError[k] += other.severityError[k]
+        }
     }
 }
 

@@ -32,7 +32,7 @@ extension Scorer {
             before += registry.members[h]
         }
         let replicates = max(0, options.bootstrap)
-        var replicatePoorError = [Double](repeating: 0, count: villageCount * replicates)
+        var sums = ReplicateSums(villages: villageCount, replicates: replicates)
         var members: [[Int]] = Array(repeating: [], count: villageCount)
         for h in 0..<n { members[Int(registry.village[h])].append(h) }
         var sampler = NormalSampler(seed: options.seed, stream: 0xA55E7)
@@ -47,12 +47,12 @@ extension Scorer {
                     let h = list[min(list.count - 1, Int(u * Double(list.count)))]
                     sum += poor[h] * registry.members[h]
                 }
-                replicatePoorError[v + b * villageCount] = sum - pointPoor
+                sums.poorError[v + b * villageCount] = sum - pointPoor
             }
         }
         let zeros = [Double](repeating: 0, count: n)
         return RegistryPass.Output(
             logMean: index, logSD: zeros, fgt: (poor, zeros, zeros),
-            replicatePoorError: replicatePoorError, replicateSeverityError: [Double](repeating: 0, count: villageCount * replicates))
+            replicates: sums)
     }
 }

@@ -24,7 +24,7 @@ public enum Scorer {
         let deprivationFlags = Deprivation.allCases.map { Deprivation.flags($0, registry) }
         let measures = aggregate(registry: registry, scores: householdScores, villages: villages, deprivationFlags: deprivationFlags,
                                  mpi: options.mpi, mpiScores: mpiScores)
-        let ranked = try VillageRanker.rank(measures, villages: villages, replicates: welfare.pass, options: options, clock: clock)
+        let ranked = try VillageRanker.rank(measures, villages: villages, replicates: welfare.pass.replicates, options: options, clock: clock)
         var accuracy: Accuracy? = nil
         if let truth = data.truth {
             accuracy = try Accuracy.measure(

@@ -5,7 +5,7 @@ import Foundation
 /// replicates.
 enum VillageRanker {
     static func rank(
-        _ unscored: VillageMeasures, villages: VillageList, replicates: RegistryPass.Output, options: ScoringOptions, clock: StageClock
+        _ unscored: VillageMeasures, villages: VillageList, replicates: ReplicateSums, options: ScoringOptions, clock: StageClock
     ) throws -> (measures: VillageMeasures, ranking: VillageRanking, standardisation: Standardisation, benchmark: P0Benchmark?) {
         var measures = unscored
         let benchmark = try options.benchmarkP0.map { try P0Benchmark.apply(to: &measures, official: $0) }
@@ -15,8 +15,8 @@ enum VillageRanker {
                                   m0: measures.mpi[v].m0, desil: measures.shareDesil1to4[v], weights: options.weights)
         }
         clock.lap("aggregate")
-        let ranking = try rank(measures: measures, modelP0: unscored.p0, villages: villages, pass: replicates, standardisation: standardisation,
-                               options: options)
+        let ranking = try rank(measures: measures, modelP0: unscored.p0, villages: villages, replicates: replicates,
+                               standardisation: standardisation, options: options)
         clock.lap("bootstrap")
         return (measures, ranking, standardisation, benchmark)
     }
@@ -28,8 +28,8 @@ enum VillageRanker {
     /// kept in [0, 1]. A village without households has no rank (0), no
     /// interval and quality `noData`, and comes last in `order`, by code. With
     /// a benchmark, each replicate's P0s (from the model's `modelP0`, before
-    /// scaling) are scaled to the official rate too.
-    static func rank(measures: VillageMeasures, modelP0: [Double], villages: VillageList, pass: RegistryPass.Output,
+    /// scaling) are scaled to the official rate with a factor of their own.
+    static func rank(measures: VillageMeasures, modelP0: [Double], villages: VillageList, replicates sums: ReplicateSums,
                      standardisation: Standardisation, options: ScoringOptions) throws -> VillageRanking {
         let count = villages.count
         let ranked = (0..<count).filter { measures.households[$0] > 0 }
@@ -58,7 +58,7 @@ enum VillageRanker {
         var replicateP0 = [[Double]](repeating: [], count: count)
         for b in 0..<options.bootstrap {
             var p0 = (0..<count).map { v in
-                measures.persons[v] > 0 ? min(1, max(0, modelP0[v] + pass.replicatePoorError[v + b * count] / measures.persons[v])) : 0
+                measures.persons[v] > 0 ? min(1, max(0, modelP0[v] + sums.poorError[v + b * count] / measures.persons[v])) : 0
             }
             if let official = options.benchmarkP0 {
                 p0 = P0Benchmark.scaled(p0, by: try P0Benchmark.factor(p0: p0, persons: measures.persons, official: official))
@@ -66,7 +66,7 @@ enum VillageRanker {
             var keys = [Double](repeating: 0, count: count)
             for v in 0..<count {
                 let persons = measures.persons[v]
-                let p2 = persons > 0 ? min(1, max(0, measures.p2[v] + pass.replicateSeverityError[v + b * count] / persons)) : 0
+                let p2 = persons > 0 ? min(1, max(0, measures.p2[v] + sums.severityError[v + b * count] / persons)) : 0
                 keys[v] = key(p0: p0[v], p2: p2, poor: p0[v] * persons, v: v)
                 replicateP0[v].append(p0[v])
             }

@@ -43,11 +43,11 @@ final class BootstrapPassTests: XCTestCase {
     /// difference shrinks as villages grow.
     func testEvaluatingP2ForOneHouseholdInFourKeepsItsErrors() throws {
         let (sampled, exact, persons) = try passes()
-        XCTAssertEqual(sampled.replicatePoorError, exact.replicatePoorError)
+        XCTAssertEqual(sampled.replicates.poorError, exact.replicates.poorError)
         let villages = persons.count
         var difference = 0.0, spread = 0.0, largest = 0.0
-        for (k, e) in exact.replicateSeverityError.enumerated() where persons[k % villages] > 0 {
-            let gap = (sampled.replicateSeverityError[k] - e) / persons[k % villages]
+        for (k, e) in exact.replicates.severityError.enumerated() where persons[k % villages] > 0 {
+            let gap = (sampled.replicates.severityError[k] - e) / persons[k % villages]
             difference += gap * gap
             spread += (e / persons[k % villages]) * (e / persons[k % villages])
             largest = max(largest, abs(gap))
@@ -63,7 +63,7 @@ final class BootstrapPassTests: XCTestCase {
     func testErrorsAreCentredAndSpread() throws {
         let (_, exact, persons) = try passes()
         let villages = persons.count
-        let errors = exact.replicatePoorError.enumerated().filter { persons[$0.offset % villages] > 0 }
+        let errors = exact.replicates.poorError.enumerated().filter { persons[$0.offset % villages] > 0 }
             .map { $0.element / persons[$0.offset % villages] }
         let mean = errors.reduce(0, +) / Double(errors.count)
         let sd = (errors.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(errors.count)).squareRoot()

@@ -45,8 +45,7 @@ extension StreamingScorer {
     /// What the second read gathers.
     struct Scored {
         var sums: VillageSums
-        var replicatePoorError: [Double]
-        var replicateSeverityError: [Double]
+        var replicates: ReplicateSums
         var lowest = Double.infinity
         var highest = -Double.infinity
     }
@@ -58,12 +57,7 @@ extension StreamingScorer {
         let replicates = max(0, options.bootstrap)
         var scored = Scored(
             sums: VillageSums(villages: villages.count, mpiIndicators: options.mpi.indicators.count),
-            replicatePoorError: Array(repeating: 0, count: villages.count * replicates),
-            replicateSeverityError: Array(repeating: 0, count: villages.count * replicates))
-        var replicateSums = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
-                                                replicatePoorError: scored.replicatePoorError, replicateSeverityError: scored.replicateSeverityError)
-        scored.replicatePoorError = []
-        scored.replicateSeverityError = []
+            replicates: ReplicateSums(villages: villages.count, replicates: replicates))
         let deprivations = Deprivation.allCases
         var chunker = StrataChunker(strata: strata, rows: options.chunkRows)
         // Chunks wait per stratum until a wave of `threads` is ready; chunk k of a
@@ -77,7 +71,7 @@ extension StreamingScorer {
             let results = try pass.processWave(wave.map { ($0, 0..<$0.count) }, firstStream: streamOf[s])
             streamOf[s] += wave.count
             for (h, chunk) in zip(wave, results) {
-                replicateSums.addReplicates(of: chunk, villages: villages.count)
+                scored.replicates.add(chunk, villages: villages.count)
                 let flags = deprivations.map { Deprivation.flags($0, h) }
                 scored.sums.add(h, rows: 0..<h.count, p0: chunk.p0, p1: chunk.p1, p2: chunk.p2,
                                 deprivationFlags: flags, mpi: options.mpi, mpiScores: options.mpi.scores(h))
@@ -101,8 +95,6 @@ extension StreamingScorer {
         }
         for (s, chunk) in chunker.rest() { try take(s, chunk) }
         for s in 0..<strata { try runWave(s) }
-        scored.replicatePoorError = replicateSums.replicatePoorError
-        scored.replicateSeverityError = replicateSums.replicateSeverityError
         return scored
     }
 

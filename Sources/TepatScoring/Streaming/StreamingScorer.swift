@@ -93,9 +93,7 @@ public enum StreamingScorer {
 
         onStage("aggregate")
         let (unscored, overall, deciles) = try aggregate(scored, spill: spill, options: options)
-        let replicates = RegistryPass.Output(logMean: [], logSD: [], fgt: ([], [], []),
-                                             replicatePoorError: scored.replicatePoorError, replicateSeverityError: scored.replicateSeverityError)
-        let ranked = try VillageRanker.rank(unscored, villages: villages, replicates: replicates, options: options, clock: clock)
+        let ranked = try VillageRanker.rank(unscored, villages: villages, replicates: scored.replicates, options: options, clock: clock)
         let result = ScoringResult(
             options: options, method: .pmt, villages: villages,
             households: HouseholdScores(logMean: [], logSD: [], welfare: [], desil: [], p0: [], p1: [], p2: []),
