@@ -64,7 +64,7 @@ struct ModelPosterior: Sendable {
         var eta = (0..<villageCount).map { _ in sigma2Eta.squareRoot() * sampler.normal() }
         let fitted = try BLAS.product(gram.means, beta)
         for (k, v) in sampled.enumerated() {
-            let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / gram.sizes[k])
+            let gamma = NestedErrorFit.shrinkage(sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps, surveyHouseholds: gram.sizes[k])
             eta[v] = gamma * (gram.meanResponse[k] - fitted[k]) + (sigma2Eta * (1 - gamma)).squareRoot() * sampler.normal()
         }
         return Draw(beta: beta, sigma2Eps: sigma2Eps, sigma2Eta: sigma2Eta, eta: eta)

@@ -36,8 +36,14 @@ public struct NestedErrorFit: Sendable {
     /// survey households.
     public func villageEffect(_ v: Int) -> (mean: Double, variance: Double) {
         guard surveySize[v] > 0 else { return (0, sigma2Eta) }
-        let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / Double(surveySize[v]))
+        let gamma = Self.shrinkage(sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps, surveyHouseholds: Double(surveySize[v]))
         return (gamma * meanResidual[v], sigma2Eta * (1 - gamma))
+    }
+
+    /// γ_v = σ²_η/(σ²_η + σ²_ε/n_v): how much of a village's mean residual its
+    /// EBP effect keeps, with n_v survey households there.
+    static func shrinkage(sigma2Eta: Double, sigma2Eps: Double, surveyHouseholds n: Double) -> Double {
+        sigma2Eta / (sigma2Eta + sigma2Eps / n)
     }
 
     /// B replicate draws of the parameters: β* (p × B, the full design's

@@ -123,7 +123,7 @@ struct ParametricBootstrap: Sendable {
         var means = [Double](repeating: 0, count: profile.villageCount)
         for (i, v) in profile.village.enumerated() { means[Int(v)] += y[i] }
         let meanResponse = profile.sampled.indices.map { means[profile.sampled[$0]] / gram.sizes[$0] }
-        let sums = gram.replacingResponse(xty: xty, yty: y.reduce(0) { $0 + $1 * $1 }, meanResponse: meanResponse)
+        let sums = try gram.replacingResponse(xty: xty, yty: y.reduce(0) { $0 + $1 * $1 }, meanResponse: meanResponse)
         let logLambda = try REMLProfile.maximumOfLogLambda { try sums.logLikelihood(exp($0)) }
         let solution = try sums.solve(exp(logLambda))
         let sigma2Eps = solution.rss / Double(max(1, sums.n - sums.p))
@@ -133,7 +133,7 @@ struct ParametricBootstrap: Sendable {
         var sd = [Double](repeating: (sigma2Eps + sigma2Eta).squareRoot(), count: profile.villageCount)
         let xbar = try BLAS.product(gram.means, beta)
         for (k, v) in profile.sampled.enumerated() {
-            let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / gram.sizes[k])
+            let gamma = NestedErrorFit.shrinkage(sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps, surveyHouseholds: gram.sizes[k])
             eta[v] = gamma * (meanResponse[k] - xbar[k])
             sd[v] = (sigma2Eps + sigma2Eta * (1 - gamma)).squareRoot()
         }

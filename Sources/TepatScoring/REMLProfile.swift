@@ -140,7 +140,7 @@ struct REMLProfile: Sendable {
         let fitted = try BLAS.product(design, beta)
         let residuals = (0..<n).map { i -> Double in
             let v = Int(village[i])
-            let gamma = sigma2Eta / (sigma2Eta + sigma2Eps / Double(size[v]))
+            let gamma = NestedErrorFit.shrinkage(sigma2Eta: sigma2Eta, sigma2Eps: sigma2Eps, surveyHouseholds: Double(size[v]))
             return response[i] - fitted[i] - gamma * meanResidual[v]
         }
         let mean = residuals.reduce(0, +) / Double(n)
@@ -172,11 +172,19 @@ struct GramSums: Sendable {
     struct SizeSums: Sendable {
         let size: Double
         let villages: Double
-        /// Its villages, as indices into `sizes`.
+        /// Its villages, as indices into `sizes`, and their rows of `means`.
         let members: [Int]
+        let block: Matrix
         let xx: Matrix
         let xy: [Double]
         let yy: Double
+
+        /// The same villages with the sampled villages' mean responses `meanResponse`.
+        func with(meanResponse: [Double]) throws -> SizeSums {
+            let y = members.map { meanResponse[$0] }
+            return SizeSums(size: size, villages: villages, members: members, block: block, xx: xx,
+                            xy: try BLAS.product(block, transpose: true, y), yy: y.reduce(0) { $0 + $1 * $1 })
+        }
     }
 
     init(design: Matrix, response: [Double], sampled: [Int], size: [Int], xMeans: Matrix, yMeans: [Double]) throws {
@@ -197,9 +205,8 @@ struct GramSums: Sendable {
             let members = groups[villageSize]!
             var block = Matrix(rows: members.count, columns: columns)
             for (row, k) in members.enumerated() { for j in 0..<columns { block[row, j] = means[k, j] } }
-            let y = members.map { meanResponse[$0] }
-            return SizeSums(size: Double(villageSize), villages: Double(members.count), members: members, xx: BLAS.gram(block),
-                            xy: try BLAS.product(block, transpose: true, y), yy: y.reduce(0) { $0 + $1 * $1 })
+            return try SizeSums(size: Double(villageSize), villages: Double(members.count), members: members, block: block,
+                                xx: BLAS.gram(block), xy: [], yy: 0).with(meanResponse: meanResponse)
         }
     }
 
@@ -213,18 +220,9 @@ struct GramSums: Sendable {
     /// and yᵀy and its sampled villages' means: the sums that depend on the
     /// design alone are kept, so a bootstrap replicate's refit costs O(S·p)
     /// here instead of O(n·p²).
-    func replacingResponse(xty: [Double], yty: Double, meanResponse: [Double]) -> GramSums {
-        let groups = bySize.map { group -> SizeSums in
-            var xy = [Double](repeating: 0, count: p)
-            var yy = 0.0
-            for k in group.members {
-                let y = meanResponse[k]
-                for j in 0..<p { xy[j] += means[k, j] * y }
-                yy += y * y
-            }
-            return SizeSums(size: group.size, villages: group.villages, members: group.members, xx: group.xx, xy: xy, yy: yy)
-        }
-        return GramSums(n: n, p: p, xtx: xtx, xty: xty, yty: yty, sizes: sizes, means: means, meanResponse: meanResponse, bySize: groups)
+    func replacingResponse(xty: [Double], yty: Double, meanResponse: [Double]) throws -> GramSums {
+        GramSums(n: n, p: p, xtx: xtx, xty: xty, yty: yty, sizes: sizes, means: means, meanResponse: meanResponse,
+                 bySize: try bySize.map { try $0.with(meanResponse: meanResponse) })
     }
 
     /// The restricted log-likelihood, profiled over β and σ²_ε, as `REMLProfile.gls`

@@ -18,17 +18,16 @@ extension RegistryPass {
     /// each household adds its members when it is poor in the drawn population
     /// (x β̂ + η*_v + σ̂_ε e < ln z) and takes away its refitted EBP's expected
     /// poor members; the same for members × gap². `slot[i]` is the household's
-    /// village among those the chunk touches; the chunk's point predictions
-    /// are read from `chunk`.
-    func addErrors(households: HouseholdColumns, range: Range<Int>, linear: [Double], refitted: Matrix, slot: [Int],
-                   sampler: inout NormalSampler, to chunk: inout ChunkResult) {
-        let point = chunk
-        let nc = range.count, villageCount = villageEffect.count, stride = severityStride, touched = point.villages.count
+    /// village among those `point` (the chunk's point predictions) touches.
+    /// Returns the chunk's `poor` and `severity`.
+    func replicateErrors(of point: ChunkResult, members: [Double], linear: [Double], refitted: Matrix, slot: [Int],
+                         sampler: inout NormalSampler) -> (poor: [Double], severity: [Double]) {
+        let nc = linear.count, villageCount = villageEffect.count, stride = severityStride, touched = point.villages.count
         let lnz = logPovertyLine, sigmaEps = bootstrap.sigmaEps
-        let inputs = HouseholdInputs(village: range.map { Int(households.village[$0]) }, members: Array(households.members[range]),
-                                     linear: linear, slot: slot, pointMean: point.logMean, pointSeverity: point.p2,
+        let inputs = HouseholdInputs(village: slot.map { point.villages[$0] }, members: members, linear: linear, slot: slot,
+                                     pointMean: point.logMean, pointSeverity: point.p2,
                                      severitySlope: zip(point.p1, point.p2).map { -2 * ($0 - $1) }, pool: residualPool)
-        var sums = Sums(count: chunk.poor.count)
+        var sums = Sums(count: touched * refitted.columns)
         normal.withEvaluator { phi in
             inputs.withPointers { h in
                 bootstrap.withPointers(refitted) { xb, r in
@@ -66,7 +65,7 @@ extension RegistryPass {
                 }
             }
         }
-        (chunk.poor, chunk.severity) = (sums.poor, sums.severity)
+        return (sums.poor, sums.severity)
     }
 }
 

@@ -143,15 +143,13 @@ struct RegistryPass {
             }
         }
 
-        let replicates = bootstrap.beta.columns
         var chunk = ChunkResult(range: range, logMean: logMean, logSD: logSD, p0: p0, p1: p1, p2: p2, villages: villages,
-                                poor: [Double](repeating: 0, count: villages.count * replicates),
-                                severity: [Double](repeating: 0, count: villages.count * replicates))
-        if replicates > 0 {
+                                poor: [], severity: [])
+        if bootstrap.beta.columns > 0 {
             let refitted = try BLAS.product(x, bootstrap.beta)  // nc × B
             var sampler = NormalSampler(seed: seed, stream: stream)
-            addErrors(households: households, range: range, linear: linear, refitted: refitted, slot: local,
-                      sampler: &sampler, to: &chunk)
+            (chunk.poor, chunk.severity) = replicateErrors(of: chunk, members: Array(households.members[range]), linear: linear,
+                                                           refitted: refitted, slot: local, sampler: &sampler)
         }
         return chunk
     }

@@ -32,7 +32,7 @@ final class TabulatedNormalTests: XCTestCase {
 
     /// P0 and P2 from d and σ equal `ExpectedFGT`'s closed forms (erfc and
     /// exp) for households from 4 log points below the line to 4 above.
-    func testHeadcountAndSeverityEqualTheClosedForms() {
+    func testCDFAndSeverityEqualTheClosedForms() {
         let lnz = log(500_000.0)
         table.withEvaluator { phi in
             for sigma in [0.2, 0.45, 0.8, 1.2] {
@@ -77,10 +77,7 @@ final class ParametricBootstrapTests: XCTestCase {
         let s = survey(seed: 1)
         let profile = try REMLProfile(design: s.design, response: s.y, village: s.village, villageCount: 64)
         let fresh = try REMLProfile(design: s.design, response: s.other, village: s.village, villageCount: 64)
-        let fit = try NestedErrorModel(design: s.design, response: s.y, village: s.village, villageCount: 64).fit()
-        let bootstrap = fit.bootstrap(pool: [], threads: 1)
-        XCTAssertEqual(bootstrap.profile.gram.n, profile.gram.n)
-        let replaced = profile.gram.replacingResponse(
+        let replaced = try profile.gram.replacingResponse(
             xty: try BLAS.product(s.design, transpose: true, s.other), yty: s.other.reduce(0) { $0 + $1 * $1 },
             meanResponse: fresh.gram.meanResponse)
         for lambda in [1e-5, 0.01, 0.2, 1, 30] {
